@@ -1,0 +1,59 @@
+# Dateline: the commands a newcomer and CI use. `make demo` runs the site, `make test` tests it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DATELINE_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: install demo serve test lint format browser bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test,postgres]"
+	touch $@
+
+demo: install
+	DATELINE_DEMO=1 $(BIN)/dateline migrate --noinput
+	DATELINE_DEMO=1 $(BIN)/dateline load-demo
+	@echo ""
+	@echo "  Dateline is running at http://$(HOST):$(PORT)/"
+	@echo "  The newsroom is at http://$(HOST):$(PORT)/admin/ (user: admin, password: dateline-demo)"
+	@echo "  Mail the site sends is written to $(DATELINE_VAR_DIR)/mail/. Stop with Ctrl-C."
+	@echo ""
+	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/uvicorn dateline.config.asgi:application \
+		--host $(HOST) --port $(PORT) --no-access-log
+
+# Debian's Chromium for the browser tests; under CI=true it is installed when missing.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$CI" = "true" ] || [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)."; \
+		fi; \
+	fi
+
+lint: install
+	$(BIN)/ruff check dateline tests
+	$(BIN)/ruff format --check dateline tests
+	DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) $(BIN)/dateline check --fail-level WARNING
+	DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) $(BIN)/dateline makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix dateline tests
+	$(BIN)/ruff format dateline tests
+
+test: install browser lint
+	DATELINE_TESTING=1 $(BIN)/pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
+	exit $$status
+
+bench: install
+	DATELINE_TESTING=1 $(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,302 @@
+"""Stories and the date buckets that hold them.
+
+Stories are not children of section pages: they live under their edition in date buckets
+(/en/2026/11/29/<slug>/), so that no page has more than a day's stories as children however
+large the archive grows, and sections are references that fronts query.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from dateline.articles.blocks import StoryBodyBlock
+
+
+class ArticleQuerySet(PageQuerySet):
+    def visible(self, now=None):
+        """Return the stories a reader may see: live and published at or before ``now``."""
+        return self.filter(live=True, published_at__lte=now or timezone.now())
+
+    def for_cards(self):
+        """Load what a story card shows (section, photo and its renditions) in a fixed number
+        of queries, however many cards there are."""
+        return self.select_related(
+            "primary_section", "primary_section__edition", "lead_photo", "lead_photo__photographer"
+        ).prefetch_related("lead_photo__renditions")
+
+
+ArticleManager = PageManager.from_queryset(ArticleQuerySet)
+
+
+class ArchivePage(Page):
+    """A date bucket under an edition: a year, a month in it, or a day in that."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    day = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    parent_page_types = ["editions.Edition", "articles.ArchivePage"]
+    subpage_types = ["articles.ArchivePage", "articles.ArticlePage"]
+    content_panels = [FieldPanel("title")]
+    preview_modes: list = []
+    template = "articles/archive_page.html"
+
+    class Meta:
+        verbose_name = _("date archive")
+        verbose_name_plural = _("date archives")
+
+    @property
+    def period_label(self) -> str:
+        """Return the period in the active language: "2026", "November 2026", "29 November
+        2026"."""
+        if self.day:
+            return formats.date_format(dt.date(self.year, self.month, self.day), "DATE_FORMAT")
+        if self.month:
+            return formats.date_format(dt.date(self.year, self.month, 1), "YEAR_MONTH_FORMAT")
+        return str(self.year)
+
+    def get_context(self, request, *args, **kwargs):
+        from dateline.articles.queries import stories_in_period
+
+        context = super().get_context(request, *args, **kwargs)
+        context["stories"] = stories_in_period(self, request.GET.get("page"))
+        return context
+
+
+class ArticlePage(Page):
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        FEATURE = "feature", _("Feature")
+        ANALYSIS = "analysis", _("Analysis")
+        OPINION = "opinion", _("Opinion")
+        OFFBEAT = "offbeat", _("Off-beat")
+
+    edition = models.ForeignKey(
+        "editions.Edition",
+        on_delete=models.PROTECT,
+        related_name="articles",
+        editable=False,
+        verbose_name=_("edition"),
+    )
+    standfirst = models.TextField(_("standfirst"), blank=True, max_length=600)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NEWS)
+    primary_section = models.ForeignKey(
+        "sections.Section",
+        on_delete=models.PROTECT,
+        related_name="primary_articles",
+        verbose_name=_("section"),
+    )
+    further_sections = ParentalManyToManyField(
+        "sections.Section",
+        blank=True,
+        related_name="further_articles",
+        verbose_name=_("further sections"),
+    )
+    tags = ClusterTaggableManager(through="articles.ArticleTag", blank=True, verbose_name=_("tags"))
+    dateline_place = models.ForeignKey(
+        "sections.Place",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("dateline place"),
+    )
+    dateline_agency = models.CharField(
+        _("dateline agency"),
+        max_length=80,
+        blank=True,
+        help_text=_("Leave empty for the edition's own agency."),
+    )
+    lead_photo = models.ForeignKey(
+        "mediabank.Photo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("lead photo"),
+    )
+    lead_caption = models.CharField(
+        _("lead photo caption"),
+        max_length=500,
+        blank=True,
+        help_text=_("Leave empty to use the photo's own caption."),
+    )
+    body = StreamField(StoryBodyBlock(), blank=True, verbose_name=_("body"))
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the story is first published."),
+    )
+    is_top_story = models.BooleanField(
+        _("top story"), default=False, help_text=_("Lead the home front with this story.")
+    )
+    # Photos shown anywhere in the story, kept on save so that the media bank can list uses.
+    photos = ParentalManyToManyField("mediabank.Photo", blank=True, related_name="stories")
+
+    objects = ArticleManager()
+
+    parent_page_types = ["articles.ArchivePage"]
+    subpage_types: list = []
+    template = "articles/article_page.html"
+
+    content_panels = [
+        FieldPanel("title", heading=_("Headline")),
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldPanel("primary_section"),
+                FieldPanel("further_sections"),
+                FieldPanel("tags"),
+                FieldPanel("is_top_story"),
+            ],
+            heading=_("Placement"),
+        ),
+        InlinePanel("bylines", heading=_("Bylines"), label=_("Byline")),
+        MultiFieldPanel(
+            [FieldPanel("dateline_place"), FieldPanel("dateline_agency")], heading=_("Dateline")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("lead_photo"), FieldPanel("lead_caption")], heading=_("Lead photo")
+        ),
+        FieldPanel("body"),
+        InlinePanel("corrections", heading=_("Corrections and updates"), label=_("Note")),
+    ]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst", boost=2),
+        index.SearchField("body"),
+        index.FilterField("edition"),
+        index.FilterField("published_at"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        indexes = [
+            models.Index(fields=["edition", "-published_at"], name="article_edition_time"),
+            models.Index(fields=["primary_section", "-published_at"], name="article_section_time"),
+            models.Index(fields=["edition", "kind", "-published_at"], name="article_kind_time"),
+        ]
+
+    # --- derived values a page shows
+
+    @property
+    def headline(self) -> str:
+        return self.title
+
+    @property
+    def agency(self) -> str:
+        return self.dateline_agency or self.edition.agency
+
+    @property
+    def dateline_text(self) -> str:
+        """Return the dateline in the edition's style: "PLACE (Agency) –", or ''."""
+        if not self.dateline_place:
+            return ""
+        return f"{self.dateline_place.name.upper()} ({self.agency}) –"
+
+    @property
+    def caption(self) -> str:
+        if self.lead_caption:
+            return self.lead_caption
+        return self.lead_photo.caption if self.lead_photo else ""
+
+    @property
+    def modified_at(self):
+        """The last time readers saw the story change: a publish or a correction."""
+        times = [t for t in (self.published_at, self.last_published_at) if t]
+        times += [c.published_at for c in self.corrections.all()]
+        return max(times) if times else None
+
+    def referenced_photos(self) -> set[int]:
+        ids = {self.lead_photo_id} if self.lead_photo_id else set()
+        for block in self.body:
+            if block.block_type == "image" and block.value["photo"]:
+                ids.add(block.value["photo"].pk)
+        return ids
+
+    def save(self, *args, **kwargs):
+        if not self.edition_id:
+            self.edition_id = self._edition_from_tree()
+        if self.live and self.published_at is None:
+            self.published_at = self.first_published_at or timezone.now()
+        from dateline.mediabank.models import Photo
+
+        self.photos = Photo.objects.filter(pk__in=self.referenced_photos())
+        super().save(*args, **kwargs)
+
+    def with_content_json(self, content):
+        # A revision does not own the facts of publication: keep them from the live row.
+        obj = super().with_content_json(content)
+        obj.published_at = self.published_at
+        obj.edition_id = self.edition_id
+        return obj
+
+    def _edition_from_tree(self):
+        """Return the id of the edition this story is filed under (the page at depth 2)."""
+        from dateline.editions.models import Edition
+
+        if not self.path:
+            return None
+        edition = Edition.objects.filter(path=self.path[: Edition.steplen * 2]).only("pk").first()
+        return edition.pk if edition else None
+
+    def get_context(self, request, *args, **kwargs):
+        from dateline.articles.queries import story_cards_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["story_cards"] = story_cards_for(self)
+        context["first_paragraph_id"] = next(
+            (block.id for block in self.body if block.block_type == "paragraph"), None
+        )
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class Byline(Orderable):
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="bylines", verbose_name=_("person")
+    )
+
+    panels = [FieldPanel("person")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("byline")
+
+
+class Correction(Orderable):
+    """A correction or an update note shown on the story with its time."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", pgettext_lazy("note kind", "Correction")
+        UPDATE = "update", pgettext_lazy("note kind", "Update")
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(_("text"), max_length=2000)
+    published_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    panels = [FieldPanel("kind"), FieldPanel("text"), FieldPanel("published_at")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("correction or update")

@@ -1,0 +1,46 @@
+"""Read-side queries over stories, each loading what its page shows in a fixed number of queries."""
+
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+
+from dateline.articles.models import ArchivePage, ArticlePage
+
+PAGE_SIZE = 20
+
+
+def paginate(queryset, page_number, per_page: int = PAGE_SIZE) -> PaginatorPage:
+    """Return the requested page of ``queryset``; a bad or out-of-range number gives the
+    nearest valid page rather than an error."""
+    return Paginator(queryset, per_page).get_page(page_number)
+
+
+def stories_using_photo(photo) -> list[ArticlePage]:
+    """Return the published stories that show ``photo``, newest first."""
+    return list(
+        ArticlePage.objects.visible()
+        .filter(photos=photo)
+        .select_related("edition")
+        .order_by("-published_at")[:50]
+    )
+
+
+def story_cards_for(article: ArticlePage) -> dict[int, ArticlePage]:
+    """Return the visible stories that ``article``'s related cards and read-more links point
+    at, keyed by id, loaded for cards in one go. Stories not (yet) visible are left out, so
+    their cards do not show."""
+    ids = {
+        block.value["story"].pk
+        for block in article.body
+        if block.block_type in ("related", "read_more") and block.value["story"]
+    }
+    if not ids:
+        return {}
+    return {
+        story.pk: story for story in ArticlePage.objects.visible().filter(pk__in=ids).for_cards()
+    }
+
+
+def stories_in_period(archive: ArchivePage, page_number) -> PaginatorPage:
+    """Return a page of the visible stories filed under the date bucket ``archive``."""
+    stories = ArticlePage.objects.visible().descendant_of(archive)
+    return paginate(stories.for_cards().order_by("-published_at"), page_number)

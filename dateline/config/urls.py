@@ -1,0 +1,43 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_file
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+from dateline.editions.views import choose_edition
+from dateline.fronts import views as fronts
+from dateline.search.views import search
+from dateline.subscriptions.views import subscribe
+from dateline.syndication.feeds import EditionFeed, SectionFeed
+
+# An edition is addressed by its language code; a section slug never starts with a digit, so
+# section fronts (/en/world/) and date archives (/en/2026/…, served by Wagtail) do not collide.
+EDITION = r"(?P<lang>[a-z]{2})"
+SLUG = r"(?P<%s>[^\W\d_][\w-]*)"
+
+edition_patterns = [
+    re_path(rf"^{EDITION}/$", fronts.home_front, name="home_front"),
+    re_path(rf"^{EDITION}/search/$", search, name="search"),
+    re_path(rf"^{EDITION}/archive/$", fronts.archive, name="archive"),
+    re_path(rf"^{EDITION}/subscribe/$", subscribe, name="subscribe"),
+    re_path(rf"^{EDITION}/feed/$", EditionFeed(), name="edition_feed"),
+    re_path(rf"^{EDITION}/tags/{SLUG % 'tag_slug'}/$", fronts.tag_page, name="tag"),
+    re_path(rf"^{EDITION}/people/{SLUG % 'person_slug'}/$", fronts.person_page, name="person"),
+    re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/feed/$", SectionFeed(), name="section_feed"),
+    re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/$", fronts.section_front, name="section"),
+]
+
+urlpatterns = [
+    path("", choose_edition, name="choose_edition"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("mediabank/", include("dateline.mediabank.urls")),
+    *edition_patterns,
+]
+
+if settings.SERVE_MEDIA:
+    # The embedded tier serves uploads itself; production lets nginx do it (SERVE_MEDIA=0).
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})
+    )
+
+urlpatterns.append(path("", include(wagtail_urls)))

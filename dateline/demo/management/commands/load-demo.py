@@ -1,0 +1,76 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from dateline.articles.loading import load_stories
+from dateline.articles.models import ArticlePage
+from dateline.demo.photos import make_photo
+from dateline.editions.actions import create_edition
+from dateline.sections.models import Section
+
+STORIES = Path(__file__).resolve().parents[2] / "stories.json"
+SECTIONS = [
+    ("world", "World"),
+    ("asia", "Asia"),
+    ("europe", "Europe"),
+    ("americas", "Americas"),
+    ("africa", "Africa"),
+    ("business", "Business"),
+    ("science", "Science"),
+    ("offbeat", "Off-beat"),
+]
+ADMIN_USER, ADMIN_PASSWORD = "admin", "dateline-demo"
+
+
+def photo_files(stories: list[dict]) -> set[str]:
+    files = set()
+    for story in stories:
+        if story.get("lead_photo"):
+            files.add(story["lead_photo"]["file"])
+        for block in story.get("body", []):
+            if block.get("type") == "image":
+                files.add(block["photo"]["file"])
+    return files
+
+
+class Command(BaseCommand):
+    help = "Set up the demo: the English edition, its sections, a newsroom admin and stories."
+
+    def handle(self, *args, **options):
+        edition = create_edition(
+            "en",
+            site_name="Dateline International",
+            tagline="World news as it happens: live coverage, features, analysis and the "
+            "stories off the beaten track.",
+            agency="Dateline",
+            time_zone="Europe/London",
+            footer_note="Sample content: every story, person and photo on this demo site is "
+            "made up for Dateline's demonstration.",
+        )
+        for order, (slug, name) in enumerate(SECTIONS):
+            Section.objects.get_or_create(
+                edition=edition, slug=slug, defaults={"name": name, "sort_order": order}
+            )
+        User = get_user_model()
+        if not User.objects.filter(username=ADMIN_USER).exists():
+            User.objects.create_superuser(ADMIN_USER, "admin@localhost", ADMIN_PASSWORD)
+        if ArticlePage.objects.filter(edition=edition).exists():
+            self.stdout.write("The demo stories are already loaded; keeping the data as it is.")
+            return
+        photo_dir = settings.VAR_DIR / "demo"
+        stories = json.loads(STORIES.read_text(encoding="utf-8"))
+        files = sorted(photo_files(stories))
+        for n, name in enumerate(files, start=1):
+            make_photo(photo_dir / name)
+            if n % 10 == 0 or n == len(files):
+                self.stdout.write(f"Drawing demo photos: {n}/{len(files)}")
+        report = load_stories(STORIES, publish=True, photo_dir=photo_dir)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(report.created)} stories ({report.published} published, "
+                f"{report.scheduled} scheduled), {report.photos_created} photos."
+            )
+        )

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+
+def edition(request):
+    """Expose the request's edition, its navigation sections (queried only when a template
+    uses them) and the site's public address."""
+    current = getattr(request, "edition", None)
+
+    def nav_sections():
+        if current is None:
+            return []
+        return list(current.sections.filter(in_navigation=True))
+
+    return {
+        "edition": current,
+        "edition_sections": SimpleLazyObject(nav_sections),
+        "site_url": settings.SITE_URL,
+    }

@@ -1,0 +1,25 @@
+"""Find the edition a request or a language code belongs to."""
+
+from django.conf import settings
+
+from dateline.editions.models import Edition
+
+
+def edition_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def get_edition(code: str) -> Edition | None:
+    """Return the live edition whose language code is ``code``, or None."""
+    if code not in edition_codes():
+        return None
+    return (
+        Edition.objects.live()
+        .select_related("locale")
+        .filter(slug=code, locale__language_code=code, depth=2)
+        .first()
+    )
+
+
+def live_editions() -> list[Edition]:
+    return list(Edition.objects.live().filter(depth=2).select_related("locale").order_by("path"))

@@ -1,0 +1,63 @@
+"""What the home front and the section fronts show."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from dateline.articles.models import ArticlePage
+
+LATEST_COUNT = 12
+RAIL_COUNT = 4
+RAIL_KINDS = [ArticlePage.Kind.OFFBEAT, ArticlePage.Kind.FEATURE, ArticlePage.Kind.ANALYSIS]
+
+
+@dataclass
+class Rail:
+    kind: str
+    label: str
+    stories: list[ArticlePage]
+
+
+@dataclass
+class Front:
+    top: ArticlePage | None
+    latest: list[ArticlePage]
+    rails: list[Rail] = field(default_factory=list)
+
+
+def edition_stories(edition):
+    return ArticlePage.objects.visible().filter(edition=edition).for_cards()
+
+
+def section_stories(section):
+    """Stories whose primary or further section is ``section``."""
+    in_section = Q(primary_section=section) | Q(
+        pk__in=ArticlePage.further_sections.through.objects.filter(section=section).values(
+            "articlepage_id"
+        )
+    )
+    return ArticlePage.objects.visible().filter(in_section).for_cards()
+
+
+def home_front(edition) -> Front:
+    """Return the home front: the newest top story (else the newest story), the latest
+    stories after it, and a rail per kind."""
+    stories = edition_stories(edition).order_by("-published_at")
+    top = stories.filter(is_top_story=True).first() or stories.first()
+    rest = stories.exclude(pk=top.pk) if top else stories
+    latest = list(
+        rest.filter(kind__in=[ArticlePage.Kind.NEWS, ArticlePage.Kind.OPINION])[:LATEST_COUNT]
+    )
+    shown = {s.pk for s in latest} | ({top.pk} if top else set())
+    rails = [
+        Rail(kind, label, list(stories.filter(kind=kind).exclude(pk__in=shown)[:RAIL_COUNT]))
+        for kind, label in ((k, ArticlePage.Kind(k).label) for k in RAIL_KINDS)
+    ]
+    return Front(top=top, latest=latest, rails=[r for r in rails if r.stories])
+
+
+def section_front(section) -> Front:
+    stories = section_stories(section).order_by("-published_at")
+    top = stories.first()
+    latest = list(stories.exclude(pk=top.pk)[:LATEST_COUNT]) if top else []
+    return Front(top=top, latest=latest)

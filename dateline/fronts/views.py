@@ -1,0 +1,64 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from dateline.articles.queries import paginate
+from dateline.fronts import queries
+from dateline.people.models import Person
+from dateline.sections.models import Section
+
+
+def edition_or_404(request):
+    if request.edition is None:
+        raise Http404("No such edition")
+    return request.edition
+
+
+def home_front(request, lang: str):
+    edition = edition_or_404(request)
+    return render(request, "fronts/home_front.html", {"front": queries.home_front(edition)})
+
+
+def section_front(request, lang: str, section_slug: str):
+    edition = edition_or_404(request)
+    section = get_object_or_404(Section, edition=edition, slug=section_slug)
+    front = queries.section_front(section)
+    more = paginate(
+        queries.section_stories(section).order_by("-published_at"), request.GET.get("page")
+    )
+    return render(
+        request, "fronts/section_front.html", {"section": section, "front": front, "stories": more}
+    )
+
+
+def archive(request, lang: str):
+    """Every visible story of the edition, newest first, a page at a time."""
+    edition = edition_or_404(request)
+    stories = paginate(
+        queries.edition_stories(edition).order_by("-published_at"), request.GET.get("page")
+    )
+    return render(request, "fronts/archive.html", {"stories": stories})
+
+
+def tag_page(request, lang: str, tag_slug: str):
+    edition = edition_or_404(request)
+    tag = get_object_or_404(Tag, slug=tag_slug)
+    stories = queries.edition_stories(edition).filter(tags=tag).order_by("-published_at")
+    return render(
+        request,
+        "fronts/tag_page.html",
+        {"tag": tag, "stories": paginate(stories, request.GET.get("page"))},
+    )
+
+
+def person_page(request, lang: str, person_slug: str):
+    edition = edition_or_404(request)
+    person = get_object_or_404(Person, slug=person_slug)
+    stories = (
+        queries.edition_stories(edition).filter(bylines__person=person).order_by("-published_at")
+    )
+    return render(
+        request,
+        "fronts/person_page.html",
+        {"person": person, "stories": paginate(stories, request.GET.get("page"))},
+    )

@@ -1,0 +1,25 @@
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from dateline.sections.models import Place, Section
+
+
+class SectionViewSet(SnippetViewSet):
+    model = Section
+    icon = "folder-open-inverse"
+    menu_label = "Sections"
+    add_to_admin_menu = True
+    menu_order = 210
+    list_display = ["name", "edition", "slug", "sort_order"]
+    list_filter = ["edition"]
+
+
+class PlaceViewSet(SnippetViewSet):
+    model = Place
+    icon = "site"
+    list_display = ["name", "country_code"]
+    search_fields = ["name"]
+
+
+register_snippet(SectionViewSet)
+register_snippet(PlaceViewSet)
