@@ -38,14 +38,14 @@ browser:
 	fi
 
 lint: install
-	$(BIN)/ruff check dateline tests
-	$(BIN)/ruff format --check dateline tests
+	$(BIN)/ruff check dateline tests conftest.py
+	$(BIN)/ruff format --check dateline tests conftest.py
 	DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) $(BIN)/dateline check --fail-level WARNING
 	DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) $(BIN)/dateline makemigrations --check --dry-run
 
 format: install
-	$(BIN)/ruff check --fix dateline tests
-	$(BIN)/ruff format dateline tests
+	$(BIN)/ruff check --fix dateline tests conftest.py
+	$(BIN)/ruff format dateline tests conftest.py
 
 test: install browser lint
 	DATELINE_TESTING=1 $(BIN)/pytest; status=$$?; \

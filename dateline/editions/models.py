@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -83,11 +83,13 @@ class Edition(Page):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def format_datetime(self, value) -> str:
-        """Return ``value`` in this edition's date style, in the active timezone and language."""
-        return formats.date_format(value, DATE_STYLES[self.date_style][1])
+        """Return ``value`` in this edition's date style and timezone, in the active language."""
+        local = timezone.localtime(value, self.tzinfo)
+        return formats.date_format(local, DATE_STYLES[self.date_style][1])
 
     def format_date(self, value) -> str:
-        return formats.date_format(value, DATE_STYLES[self.date_style][2])
+        local = timezone.localtime(value, self.tzinfo)
+        return formats.date_format(local, DATE_STYLES[self.date_style][2])
 
     def clean(self):
         super().clean()

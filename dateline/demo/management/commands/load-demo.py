@@ -1,4 +1,3 @@
-import json
 from pathlib import Path
 
 from django.conf import settings
@@ -7,33 +6,12 @@ from django.core.management.base import BaseCommand
 
 from dateline.articles.loading import load_stories
 from dateline.articles.models import ArticlePage
+from dateline.demo.content import SECTIONS, STORIES, load_demo_stories, photo_files
 from dateline.demo.photos import make_photo
 from dateline.editions.actions import create_edition
 from dateline.sections.models import Section
 
-STORIES = Path(__file__).resolve().parents[2] / "stories.json"
-SECTIONS = [
-    ("world", "World"),
-    ("asia", "Asia"),
-    ("europe", "Europe"),
-    ("americas", "Americas"),
-    ("africa", "Africa"),
-    ("business", "Business"),
-    ("science", "Science"),
-    ("offbeat", "Off-beat"),
-]
 ADMIN_USER, ADMIN_PASSWORD = "admin", "dateline-demo"
-
-
-def photo_files(stories: list[dict]) -> set[str]:
-    files = set()
-    for story in stories:
-        if story.get("lead_photo"):
-            files.add(story["lead_photo"]["file"])
-        for block in story.get("body", []):
-            if block.get("type") == "image":
-                files.add(block["photo"]["file"])
-    return files
 
 
 class Command(BaseCommand):
@@ -60,8 +38,9 @@ class Command(BaseCommand):
         if ArticlePage.objects.filter(edition=edition).exists():
             self.stdout.write("The demo stories are already loaded; keeping the data as it is.")
             return
-        photo_dir = settings.VAR_DIR / "demo"
-        stories = json.loads(STORIES.read_text(encoding="utf-8"))
+        # Drawn beside the uploads, so that a test run draws into its own folder.
+        photo_dir = Path(settings.MEDIA_ROOT).parent / "demo-photos"
+        stories = load_demo_stories()
         files = sorted(photo_files(stories))
         for n, name in enumerate(files, start=1):
             make_photo(photo_dir / name)

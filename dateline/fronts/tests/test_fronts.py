@@ -1,0 +1,108 @@
+import datetime as dt
+
+from django.utils import timezone
+
+
+def ago(hours):
+    return timezone.now() - dt.timedelta(hours=hours)
+
+
+def main_of(response):
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def test_the_home_front_leads_with_the_top_story(client, make_story):
+    make_story("Newest Ordinary Story", published_at=ago(1))
+    make_story("Chosen Top Story", published_at=ago(5), top=True)
+    html = main_of(client.get("/en/"))
+    top = html[html.index('class="front-top"') : html.index('class="front-latest"')]
+    assert "Chosen Top Story" in top and "Newest Ordinary Story" not in top
+
+
+def test_without_a_pick_the_newest_story_leads(client, make_story):
+    make_story("Older Story", published_at=ago(3))
+    make_story("Newest Story", published_at=ago(1))
+    html = main_of(client.get("/en/"))
+    top = html[html.index('class="front-top"') : html.index('class="front-latest"')]
+    assert "Newest Story" in top
+
+
+def test_latest_stories_show_photo_time_and_section_newest_first(client, make_story):
+    make_story("Lead", published_at=ago(1))
+    make_story("Second", published_at=ago(2), section="europe")
+    make_story("Third", published_at=ago(3), section="science")
+    html = main_of(client.get("/en/"))
+    latest = html[html.index('class="front-latest"') :]
+    assert latest.index("Second") < latest.index("Third")
+    card_start = latest.rindex("<article", 0, latest.index("Second"))
+    second = latest[card_start : latest.index("</article>", card_start)]
+    assert "<img" in second and "<time datetime=" in second and ">Europe</a>" in second
+
+
+def test_rails_gather_off_beat_features_and_analysis(client, make_story):
+    make_story("News Lead", published_at=ago(1))
+    make_story("Dancing Goats", kind="offbeat", section="offbeat", published_at=ago(2))
+    make_story("Long Read on Tides", kind="feature", published_at=ago(3))
+    make_story("Why Rates Rose", kind="analysis", section="business", published_at=ago(4))
+    html = main_of(client.get("/en/"))
+    for rail, headline in [
+        ("offbeat", "Dancing Goats"),
+        ("feature", "Long Read on Tides"),
+        ("analysis", "Why Rates Rose"),
+    ]:
+        start = html.index(f"rail--{rail}")
+        assert headline in html[start : html.index("</section>", start)]
+
+
+def test_a_section_front_includes_stories_filed_there_as_a_further_section(client, make_story):
+    make_story("Chip Plant Opens", section="asia", further_sections=["business"])
+    make_story("Only World", section="world")
+    html = main_of(client.get("/en/business/"))
+    assert "Chip Plant Opens" in html and "Only World" not in html
+
+
+def test_the_archive_pages_through_every_story(client, make_story):
+    for n in range(25):
+        make_story(f"Archived Story {n:02d}", published_at=ago(n + 1), photo=False)
+    first = main_of(client.get("/en/archive/"))
+    second = main_of(client.get("/en/archive/?page=2"))
+    assert "Archived Story 00" in first and "Archived Story 19" in first
+    assert "Archived Story 20" in second and "Archived Story 00" not in second
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    assert client.get("/en/archive/?page=abc").status_code == 200
+
+
+def test_date_archives_list_the_stories_of_their_day(client, make_story):
+    story = make_story("Filed Today", published_at=ago(0.1))
+    day_url = story.url.rsplit("/", 2)[0] + "/"
+    assert "Filed Today" in main_of(client.get(day_url))
+
+
+def test_tag_and_person_pages_list_their_stories(client, make_story):
+    make_story("Tagged Story", tags=["volcanoes"], bylines=["Elena Vasquez"])
+    make_story("Other Story", tags=["tennis"])
+    tag_html = main_of(client.get("/en/tags/volcanoes/"))
+    person_html = main_of(client.get("/en/people/elena-vasquez/"))
+    assert "Tagged Story" in tag_html and "Other Story" not in tag_html
+    assert "Tagged Story" in person_html and "Other Story" not in person_html
+
+
+def test_unknown_sections_and_editions_are_not_found(client, edition):
+    assert client.get("/en/no-such-section/").status_code == 404
+    assert client.get("/xx/").status_code == 404
+
+
+def test_navigation_lists_the_sections(client, edition):
+    html = client.get("/en/").content.decode()
+    nav = html[html.index('class="sections-nav"') : html.index("</nav>")]
+    for name in ["World", "Asia", "Europe", "Business", "Science", "Off-beat"]:
+        assert f">{name}</a>" in nav
+
+
+def test_the_subscribe_page_offers_the_feeds(client, make_story):
+    make_story("Feed Item")
+    html = client.get("/en/subscribe/?section=world").content.decode()
+    assert 'href="/en/feed/"' in html and 'href="/en/world/feed/"' in html
+    feed = client.get("/en/feed/").content.decode()
+    assert "<title>Feed Item</title>" in feed

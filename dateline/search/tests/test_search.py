@@ -1,0 +1,43 @@
+def test_it_finds_stories_by_headline_standfirst_and_body(client, make_story):
+    make_story("Glacier Retreats Faster", standfirst="Ice loss doubles")
+    make_story(
+        "Port Strike Ends",
+        body=[{"type": "paragraph", "value": "<p>Dockers return after the glacier talks.</p>"}],
+    )
+    make_story("Unrelated Budget News")
+    html = client.get("/en/search/?q=glacier").content.decode()
+    assert "Glacier Retreats Faster" in html and "Port Strike Ends" in html
+    assert "Unrelated Budget News" not in html
+    assert "2 stories match" in html
+    # The headline match ranks above the body match.
+    assert html.index("Glacier Retreats Faster") < html.index("Port Strike Ends")
+    assert "Glacier Retreats Faster" in client.get("/en/search/?q=doubles").content.decode()
+
+
+def test_it_keeps_the_query_in_the_box(client, make_story):
+    make_story("Solar Farms Expand")
+    html = client.get("/en/search/?q=solar+farms").content.decode()
+    assert 'name="q" value="solar farms"' in html
+
+
+def test_it_pages_results(client, make_story):
+    for n in range(23):
+        make_story(f"Volcano Report {n}", photo=False)
+    first = client.get("/en/search/?q=volcano").content.decode()
+    second = client.get("/en/search/?q=volcano&page=2").content.decode()
+    assert "23 stories match" in first
+    assert first.count("Volcano Report") >= 20
+    assert 'href="?q=volcano&amp;page=2"' in first
+    assert second.count('class="card__headline"') == 3
+
+
+def test_hostile_queries_are_harmless(client, edition):
+    for q in ['"<script>alert(1)</script>', "AND OR NOT", "*", "a" * 5000, '"unbalanced', "NEAR("]:
+        response = client.get("/en/search/", {"q": q})
+        assert response.status_code == 200
+        assert b"<script>alert(1)" not in response.content
+
+
+def test_an_empty_query_shows_the_form(client, edition):
+    html = client.get("/en/search/").content.decode()
+    assert 'type="search"' in html and "match" not in html
