@@ -38,14 +38,14 @@ browser:
 	fi
 
 lint: install
-	$(BIN)/ruff check dateline tests conftest.py
-	$(BIN)/ruff format --check dateline tests conftest.py
+	$(BIN)/ruff check dateline tests benchmarks conftest.py
+	$(BIN)/ruff format --check dateline tests benchmarks conftest.py
 	DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) $(BIN)/dateline check --fail-level WARNING
 	DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) $(BIN)/dateline makemigrations --check --dry-run
 
 format: install
-	$(BIN)/ruff check --fix dateline tests conftest.py
-	$(BIN)/ruff format dateline tests conftest.py
+	$(BIN)/ruff check --fix dateline tests benchmarks conftest.py
+	$(BIN)/ruff format dateline tests benchmarks conftest.py
 
 test: install browser lint
 	DATELINE_TESTING=1 $(BIN)/pytest; status=$$?; \
@@ -53,7 +53,7 @@ test: install browser lint
 	exit $$status
 
 bench: install
-	DATELINE_TESTING=1 $(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

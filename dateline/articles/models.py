@@ -8,6 +8,7 @@ large the archive grows, and sections are references that fronts query.
 import datetime as dt
 
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -32,7 +33,11 @@ class ArticleQuerySet(PageQuerySet):
         """Load what a story card shows (section, photo and its renditions) in a fixed number
         of queries, however many cards there are."""
         return self.select_related(
-            "primary_section", "primary_section__edition", "lead_photo", "lead_photo__photographer"
+            "edition",
+            "primary_section",
+            "primary_section__edition",
+            "lead_photo",
+            "lead_photo__photographer",
         ).prefetch_related("lead_photo__renditions")
 
 
@@ -48,6 +53,8 @@ class ArchivePage(Page):
 
     parent_page_types = ["editions.Edition", "articles.ArchivePage"]
     subpage_types = ["articles.ArchivePage", "articles.ArticlePage"]
+    # Buckets are made by file_story() as stories need them, never by hand.
+    is_creatable = False
     content_panels = [FieldPanel("title")]
     preview_modes: list = []
     template = "articles/archive_page.html"
@@ -261,6 +268,10 @@ class ArticlePage(Page):
         from dateline.articles.queries import story_cards_for
 
         context = super().get_context(request, *args, **kwargs)
+        # The page and its JSON-LD read these several times: load each once.
+        prefetch_related_objects(
+            [self], "bylines__person", "tags", "corrections", "further_sections"
+        )
         context["story_cards"] = story_cards_for(self)
         context["first_paragraph_id"] = next(
             (block.id for block in self.body if block.block_type == "paragraph"), None
