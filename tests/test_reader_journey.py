@@ -61,6 +61,8 @@ def test_a_reader_opens_a_story_from_the_home_front(demo_site, page):
     assert page.url == demo_site + "/en/"
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".masthead__name").inner_text() == "Dateline International"
+    # The stylesheet arrived and applies: the sections are a row, not a bulleted list.
+    assert page.locator(".sections-nav ul").evaluate("e => getComputedStyle(e).display") == "flex"
     assert page.locator(".front-top .card__headline").count() == 1
     for name in ["World", "Asia", "Europe", "Business", "Science", "Off-beat"]:
         assert (
