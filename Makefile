@@ -6,7 +6,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DATELINE_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo serve test lint format browser bench clean
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/dateline
+
+.PHONY: install demo test test-postgres lint format browser bench clean
 
 install: $(VENV)/.installed
 
@@ -50,7 +52,21 @@ format: install
 test: install browser lint
 	DATELINE_TESTING=1 $(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
-	exit $$status
+	if [ $$status -ne 0 ]; then exit $$status; fi
+	$(MAKE) --no-print-directory test-postgres
+
+# The tests whose behaviour depends on the database (search, visibility, loading), on PostgreSQL.
+test-postgres: install
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], dbname='postgres', \
+		connect_timeout=3).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null; then \
+		DATELINE_TESTING=1 DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider \
+			dateline/search dateline/fronts dateline/articles/tests/test_future_stories.py \
+			dateline/articles/tests/test_load_stories.py; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL): CI needs it"; exit 1; \
+	else \
+		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL): skipping the PostgreSQL run"; \
+	fi
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -9,7 +9,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from dateline.articles import signal_handlers  # noqa: F401
-        from dateline.articles.queries import stories_using_photo
-        from dateline.mediabank.usage import register_usage_finder
+        from dateline.articles.queries import photos_in_visible_stories, stories_using_photo
+        from dateline.mediabank.usage import PhotoUser, register_photo_user
 
-        register_usage_finder(stories_using_photo)
+        register_photo_user(PhotoUser(stories_using_photo, photos_in_visible_stories))

@@ -217,7 +217,7 @@ def _paragraph_html(block: dict) -> str:
         html = nh3.clean(
             html,
             tags=INLINE_TAGS,
-            attributes={"a": {"href"}},
+            attributes={"a": {"href"}, "*": set()},
             url_schemes={"http", "https", "mailto"},
             link_rel=None,
         )

@@ -7,6 +7,7 @@ large the archive grows, and sections are references that fronts query.
 
 import datetime as dt
 
+from django import forms
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.utils import formats, timezone
@@ -166,7 +167,7 @@ class ArticlePage(Page):
             [
                 FieldPanel("kind"),
                 FieldPanel("primary_section"),
-                FieldPanel("further_sections"),
+                FieldPanel("further_sections", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),
                 FieldPanel("is_top_story"),
             ],

@@ -24,6 +24,13 @@ def stories_using_photo(photo) -> list[ArticlePage]:
     )
 
 
+def photos_in_visible_stories():
+    """Return a queryset of the ids of the photos that published stories show."""
+    return ArticlePage.photos.through.objects.filter(
+        articlepage__in=ArticlePage.objects.visible()
+    ).values("photo_id")
+
+
 def story_cards_for(article: ArticlePage) -> dict[int, ArticlePage]:
     """Return the visible stories that ``article``'s related cards and read-more links point
     at, keyed by id, loaded for cards in one go. Stories not (yet) visible are left out, so

@@ -2,15 +2,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from dateline.mediabank.models import Photo
-from dateline.mediabank.usage import published_usages
+from dateline.mediabank.usage import public_photos, published_usages
 
 PHOTOS_PER_PAGE = 24
 
 
 def photo_index(request):
-    """The newest photos first, a page at a time."""
+    """The newest public photos first, a page at a time."""
     photos = (
-        Photo.objects.select_related("photographer")
+        public_photos(Photo.objects.all())
+        .select_related("photographer")
         .prefetch_renditions()
         .order_by("-created_at", "-pk")
     )
@@ -20,8 +21,10 @@ def photo_index(request):
 
 def photo_page(request, photo_id: int):
     """The public page of one photo: large, with caption, credit, copyright and the stories
-    that use it (published ones only)."""
-    photo = get_object_or_404(Photo.objects.select_related("photographer"), pk=photo_id)
+    that use it (published ones only). A photo no published story shows is not found."""
+    photo = get_object_or_404(
+        public_photos(Photo.objects.select_related("photographer")), pk=photo_id
+    )
     return render(
         request,
         "mediabank/photo_page.html",

@@ -52,7 +52,8 @@ class Section(index.Indexed, models.Model):
         return self.get_absolute_url()
 
     def clean(self):
-        if self.slug in RESERVED_SLUGS or self.slug.isdigit():
+        # Addresses that start with a digit are the date archives (/en/2026/).
+        if self.slug in RESERVED_SLUGS or self.slug[:1].isdigit():
             raise ValidationError({"slug": _("This address is reserved; choose another slug.")})
 
 

@@ -28,7 +28,7 @@ def test_a_scheduled_story_is_on_no_public_surface(client, make_story):
         "/en/search/?q=leaders",
         "/en/feed/",
         "/en/world/feed/",
-        f"/mediabank/photos/{hidden.lead_photo.pk}/",
+        "/mediabank/",
     ]
     for url in surfaces:
         response = client.get(url)
@@ -36,6 +36,8 @@ def test_a_scheduled_story_is_on_no_public_surface(client, make_story):
         assert b"Secret Summit Outcome" not in response.content, url
     assert b"Harvest Festival Opens" in client.get("/en/").content
     assert client.get(hidden.url).status_code == 404
+    # Its photo's caption could tell what it holds: the photo is not public yet either.
+    assert client.get(f"/mediabank/photos/{hidden.lead_photo.pk}/").status_code == 404
 
 
 def test_a_live_story_whose_time_is_ahead_stays_hidden(client, make_story):

@@ -31,3 +31,51 @@ def test_only_the_newsroom_sees_the_new_story_page(client, edition):
     response = client.get("/admin/stories/new/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert Page.objects.type(ArticlePage).count() == 0
+
+
+def test_an_editor_writes_and_publishes_a_story_in_the_newsroom(
+    client, edition, make_photo, django_user_model
+):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    from dateline.people.models import Person
+    from dateline.sections.models import Place, Section
+
+    client.force_login(django_user_model.objects.create_superuser("ed", "ed@example.org", "pw"))
+    add_url = client.get("/admin/stories/new/")["Location"]
+    photo = make_photo(caption="Delegates arrive")
+    reporter = Person.objects.create(name="Tomasz Nowak")
+    place = Place.objects.create(name="Geneva", country_code="CH")
+    asia = Section.objects.get(edition=edition, slug="asia")
+    data = nested_form_data(
+        {
+            "title": "Talks Open in Geneva",
+            "slug": "talks-open-in-geneva",
+            "standfirst": "Delegates gather for a week of talks.",
+            "kind": "news",
+            "primary_section": asia.pk,
+            "further_sections": [],
+            "tags": "diplomacy",
+            "is_top_story": "",
+            "bylines": inline_formset([{"person": reporter.pk}]),
+            "dateline_place": place.pk,
+            "dateline_agency": "",
+            "lead_photo": photo.pk,
+            "lead_caption": "",
+            "body": streamfield([("paragraph", rich_text("<p>The talks opened on Monday.</p>"))]),
+            "corrections": inline_formset([]),
+            "action-publish": "publish",
+        }
+    )
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    story = ArticlePage.objects.get(slug="talks-open-in-geneva")
+    assert story.live and story.published_at and story.edition_id == edition.pk
+    html = client.get(story.url).content.decode()
+    assert "GENEVA (Testwire) –</span> The talks opened on Monday." in html
+    assert "Talks Open in Geneva" in client.get("/en/").content.decode()

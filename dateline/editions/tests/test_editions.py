@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 from dateline.editions.actions import create_edition
 
@@ -65,3 +66,33 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_the_deploy_checks_pass_with_production_settings(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATELINE_VAR_DIR": str(tmp_path),
+        "SECRET_KEY": "a-long-random-production-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "news.example.org",
+        "SECURE_SSL_REDIRECT": "1",
+        "SECURE_COOKIES": "1",
+        "SECURE_HSTS_SECONDS": "31536000",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+        "SECURE_HSTS_PRELOAD": "1",
+    }
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dateline"),
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
