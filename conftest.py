@@ -41,6 +41,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits and cached lookups live in the cache: each test starts without them.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def edition(db):
     from dateline.editions.actions import create_edition

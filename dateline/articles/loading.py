@@ -46,7 +46,18 @@ STORY_KEYS = {
     "published_at",
     "top_story",
 }
-PHOTO_KEYS = {"file", "title", "caption", "alt", "photographer", "agency", "copyright"}
+PHOTO_KEYS = {
+    "file",
+    "title",
+    "caption",
+    "alt",
+    "photographer",
+    "agency",
+    "copyright",
+    "city",
+    "country",
+    "keywords",
+}
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_PHOTO_PIXELS = 64_000_000
@@ -68,6 +79,9 @@ class PhotoSpec:
     photographer: str
     agency: str
     copyright: str
+    city: str = ""
+    country: str = ""
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -208,6 +222,9 @@ def _photo(data, base_dir: Path, where: str) -> PhotoSpec:
         photographer=_text(data, "photographer", max_length=120),
         agency=_text(data, "agency", max_length=80),
         copyright=_text(data, "copyright", max_length=255),
+        city=_text(data, "city", max_length=120),
+        country=_text(data, "country", max_length=120),
+        keywords=_text_list(data, "keywords"),
     )
 
 
@@ -401,6 +418,8 @@ class _PhotoStore:
                 alt_text=spec.alt,
                 agency=spec.agency,
                 copyright_notice=spec.copyright,
+                city=spec.city,
+                country=spec.country,
                 photographer=self.person(spec.photographer, Person.Role.PHOTOGRAPHER)
                 if spec.photographer
                 else None,
@@ -411,6 +430,8 @@ class _PhotoStore:
                 self.reused += 1
                 return existing
             photo.save()
+        if spec.keywords:
+            photo.tags.set(spec.keywords)
         self.created += 1
         return photo
 

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.db.models import Q
 
 from dateline.articles.models import ArchivePage, ArticlePage
 
@@ -24,11 +25,15 @@ def stories_using_photo(photo) -> list[ArticlePage]:
     )
 
 
-def photos_in_visible_stories():
-    """Return a queryset of the ids of the photos that published stories show."""
-    return ArticlePage.photos.through.objects.filter(
-        articlepage__in=ArticlePage.objects.visible()
-    ).values("photo_id")
+def photos_in_visible_stories(section=None):
+    """Return a queryset of the ids of the photos that published stories show (stories of
+    ``section``, primary or further, when given)."""
+    stories = ArticlePage.objects.visible()
+    if section is not None:
+        stories = stories.filter(Q(primary_section=section) | Q(further_sections=section))
+    return ArticlePage.photos.through.objects.filter(articlepage__in=stories.values("pk")).values(
+        "photo_id"
+    )
 
 
 def story_cards_for(article: ArticlePage) -> dict[int, ArticlePage]:

@@ -187,6 +187,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Dateline <newsroom@localhost>")
+# Where licence requests for photos are sent.
+PHOTO_DESK_EMAIL = env_str("PHOTO_DESK_EMAIL", "photodesk@localhost")
 
 # --- Wagtail.
 WAGTAIL_SITE_NAME = env_str("DATELINE_SITE_NAME", "Dateline")

@@ -35,9 +35,11 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # The embedded tier serves uploads itself; production lets nginx do it (SERVE_MEDIA=0).
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve_file, {"document_root": settings.MEDIA_ROOT})
-    )
+    # The embedded tier serves the public copies of photos itself (production lets nginx do it,
+    # SERVE_MEDIA=0). Original files stay private: they carry the full metadata, GPS included.
+    def serve_public_media(request, path):
+        return serve_file(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns.append(re_path(r"^media/(?P<path>images/.*)$", serve_public_media))
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -14,11 +14,11 @@ from django.db.models import QuerySet
 @dataclass(frozen=True)
 class PhotoUser:
     """``published_usages(photo)`` returns the published items (with ``title`` and ``url``)
-    that show the photo; ``published_photo_ids()`` returns a queryset of the ids of every
-    photo they show."""
+    that show the photo; ``published_photo_ids(section=None)`` returns a queryset of the ids of
+    every photo they show, only in items of ``section`` when one is given."""
 
     published_usages: Callable[[Any], Iterable[Any]]
-    published_photo_ids: Callable[[], QuerySet]
+    published_photo_ids: Callable[..., QuerySet]
 
 
 _users: list[PhotoUser] = []
@@ -34,11 +34,11 @@ def published_usages(photo) -> list[Any]:
     return [item for user in _users for item in user.published_usages(photo)]
 
 
-def public_photos(photos: QuerySet) -> QuerySet:
-    """Narrow ``photos`` to those that some published item shows."""
+def public_photos(photos: QuerySet, *, section=None) -> QuerySet:
+    """Narrow ``photos`` to those that some published item shows (in ``section``, if given)."""
     if not _users:
         return photos.none()
-    ids = _users[0].published_photo_ids()
+    ids = _users[0].published_photo_ids(section=section)
     for user in _users[1:]:
-        ids = ids.union(user.published_photo_ids())
+        ids = ids.union(user.published_photo_ids(section=section))
     return photos.filter(pk__in=ids)

@@ -1,32 +1,201 @@
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+"""The public photo archive: browse, search, photo pages, photographers, licence requests."""
 
-from dateline.mediabank.models import Photo
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from taggit.models import Tag
+
+from dateline.mediabank.forms_public import LicenceRequestForm
+from dateline.mediabank.models import LicenceRequest, Photo
+from dateline.mediabank.structured_data import image_object_json
 from dateline.mediabank.usage import public_photos, published_usages
+from dateline.people.models import Person
+from dateline.sections.models import Section
 
 PHOTOS_PER_PAGE = 24
+MAX_QUERY_LENGTH = 200
+LICENCE_REQUESTS_PER_HOUR = 5
+
+
+def _date_range(value: str):
+    """Return (start, end) dates for "YYYY", "YYYY-MM" or "YYYY-MM-DD", or None."""
+    parts = value.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) == 1:
+            return dt.date(numbers[0], 1, 1), dt.date(numbers[0] + 1, 1, 1)
+        if len(numbers) == 2:
+            start = dt.date(numbers[0], numbers[1], 1)
+            return start, (start + dt.timedelta(days=32)).replace(day=1)
+        if len(numbers) == 3:
+            start = dt.date(*numbers)
+            return start, start + dt.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return None
+    return None
 
 
 def photo_index(request):
-    """The newest public photos first, a page at a time."""
-    photos = (
-        public_photos(Photo.objects.all())
-        .select_related("photographer")
-        .prefetch_renditions()
-        .order_by("-created_at", "-pk")
+    """The public photos, newest first, narrowed by the filters in the query string:
+    ``q`` (full text), ``photographer`` (slug), ``place`` (city or country), ``keyword``
+    (tag slug), ``section`` (id of a section whose stories used them), ``date`` (YYYY[-MM[-DD]],
+    when taken)."""
+    filters: dict[str, str] = {}
+    section = None
+    if request.GET.get("section", "").isdigit():
+        section = Section.objects.filter(pk=request.GET["section"]).first()
+        if section:
+            filters["section"] = section.name
+    photos = public_photos(Photo.objects.all(), section=section)
+
+    photographer = request.GET.get("photographer", "")
+    if photographer:
+        person = Person.objects.filter(slug=photographer).first()
+        photos = photos.filter(photographer=person) if person else photos.none()
+        filters["photographer"] = person.name if person else photographer
+    place = request.GET.get("place", "").strip()[:120]
+    if place:
+        photos = photos.filter(city__iexact=place) | photos.filter(country__iexact=place)
+        filters["place"] = place
+    keyword = request.GET.get("keyword", "")
+    if keyword:
+        tag = Tag.objects.filter(slug=keyword).first()
+        photos = photos.filter(tags=tag) if tag else photos.none()
+        filters["keyword"] = tag.name if tag else keyword
+    date = request.GET.get("date", "")
+    if date:
+        span = _date_range(date)
+        photos = (
+            photos.filter(date_created__date__gte=span[0], date_created__date__lt=span[1])
+            if span
+            else photos.none()
+        )
+        filters["date"] = date
+
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    if query:
+        ids = list(photos.values_list("pk", flat=True)[:10_000])
+        results = Photo.objects.filter(pk__in=ids).search(query, order_by_relevance=True)
+        page = Paginator(results, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
+        loaded = (
+            Photo.objects.filter(pk__in=[p.pk for p in page.object_list])
+            .select_related("photographer")
+            .prefetch_renditions()
+            .in_bulk()
+        )
+        page.object_list = [loaded[p.pk] for p in page.object_list if p.pk in loaded]
+    else:
+        photos = (
+            photos.distinct()
+            .select_related("photographer")
+            .prefetch_renditions()
+            .order_by("-created_at", "-pk")
+        )
+        page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mediabank/index.html",
+        {
+            "photos": page,
+            "query": query,
+            "filters": filters,
+            "querystring": _querystring_without_page(request),
+        },
     )
-    page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "mediabank/index.html", {"photos": page})
+
+
+def _querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def photo_page(request, photo_id: int):
-    """The public page of one photo: large, with caption, credit, copyright and the stories
-    that use it (published ones only). A photo no published story shows is not found."""
+    """The public page of one photo: large, with its caption, credit, copyright, date and place,
+    keywords, licence, photographer and the published stories that use it. A photo no
+    published story shows is not found."""
     photo = get_object_or_404(
-        public_photos(Photo.objects.select_related("photographer")), pk=photo_id
+        public_photos(Photo.objects.select_related("photographer").prefetch_related("tags")),
+        pk=photo_id,
     )
     return render(
         request,
         "mediabank/photo_page.html",
-        {"photo": photo, "usages": published_usages(photo)},
+        {"photo": photo, "usages": published_usages(photo), "json_ld": image_object_json(photo)},
+    )
+
+
+def photographer_page(request, slug: str):
+    """A photographer's biography and their public photos, newest first."""
+    person = get_object_or_404(Person, slug=slug)
+    photos = (
+        public_photos(Photo.objects.filter(photographer=person))
+        .prefetch_renditions()
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
+    if not page.object_list and not person.bio:
+        raise Http404("No such photographer")
+    return render(request, "mediabank/photographer.html", {"person": person, "photos": page})
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@never_cache
+def licence_request(request, photo_id: int):
+    """Ask to license a photo: the form, with the photo's licence terms beside it. A request
+    is stored for the photo desk, which is told by e-mail."""
+    photo = get_object_or_404(public_photos(Photo.objects.all()), pk=photo_id)
+    form = LicenceRequestForm(request.POST or None)
+    if request.method == "POST":
+        key = f"licence-requests:{_client_address(request)}"
+        if cache.get(key, 0) >= LICENCE_REQUESTS_PER_HOUR:
+            form.add_error(
+                None, _("Too many requests from your address. Please try again in an hour.")
+            )
+        elif form.is_valid():
+            with transaction.atomic():
+                stored = LicenceRequest.objects.create(photo=photo, **form.cleaned_data)
+                transaction.on_commit(lambda: notify_photo_desk(stored))
+            cache.set(key, cache.get(key, 0) + 1, 3600)
+            return redirect(reverse("mediabank:licence", args=[photo.pk]) + "?sent=1")
+    return render(
+        request,
+        "mediabank/licence_request.html",
+        {"photo": photo, "form": form, "sent": request.GET.get("sent") == "1"},
+        status=400 if form.errors else 200,
+    )
+
+
+def notify_photo_desk(request: LicenceRequest) -> None:
+    photo = request.photo
+    body = _(
+        "A licence request for photo %(id)s (%(caption)s)\n\n"
+        "From: %(name)s, %(organisation)s <%(email)s>\n\nIntended use:\n%(use)s\n\n"
+        "Photo: %(url)s\n"
+    ) % {
+        "id": photo.pk,
+        "caption": photo.caption or photo.title,
+        "name": request.name,
+        "organisation": request.organisation or "-",
+        "email": request.email,
+        "use": request.intended_use,
+        "url": settings.SITE_URL + photo.get_absolute_url(),
+    }
+    send_mail(
+        _("Licence request for photo %(id)s") % {"id": photo.pk},
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [settings.PHOTO_DESK_EMAIL],
     )
