@@ -1,10 +1,13 @@
 """The photo archive's model: a Wagtail image with the metadata an agency's photo desk keeps."""
 
+from contextlib import contextmanager
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
 from wagtail.search import index
+from willow.plugins.pillow import PillowImage
 
 
 class DigitalSourceType(models.TextChoices):
@@ -134,6 +137,46 @@ class Photo(AbstractImage):
 
     def get_absolute_url(self) -> str:
         return reverse("mediabank:photo", args=[self.pk])
+
+    # Every rendition, from templates or code, goes through the location-safe filter.
+    def get_rendition(self, filter):
+        return super().get_rendition(_location_safe(filter))
+
+    def get_renditions(self, *filters):
+        return super().get_renditions(*(_location_safe(f) for f in filters))
+
+
+GPS_IFD = 0x8825
+
+
+class LocationSafeFilter(Filter):
+    """A rendition filter that leaves the GPS position out of public copies of a photo, unless
+    the photo desk chose to keep it (``Photo.keep_location``). Willow copies the source's EXIF
+    into every rendition, so the position has to go before encoding."""
+
+    @contextmanager
+    def get_willow_image(self, image, source=None):
+        with super().get_willow_image(image, source) as willow:
+            if getattr(image, "keep_location", True):
+                yield willow
+                return
+            original_format = willow.format_name
+            pillow = willow.get_pillow_image()
+            exif = pillow.getexif()
+            if GPS_IFD in exif:
+                del exif[GPS_IFD]
+                pillow.info["exif"] = exif.tobytes()
+            # An XMP packet can hold the position too; renditions do not need it.
+            pillow.info.pop("xmp", None)
+            safe = PillowImage(pillow)
+            safe.format_name = original_format
+            yield safe
+
+
+def _location_safe(filter: Filter | str) -> LocationSafeFilter:
+    if isinstance(filter, LocationSafeFilter):
+        return filter
+    return LocationSafeFilter(spec=filter if isinstance(filter, str) else filter.spec)
 
 
 class PhotoRendition(AbstractRendition):

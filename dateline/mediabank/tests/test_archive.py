@@ -228,3 +228,46 @@ def test_original_files_are_not_served(client, make_photo, make_story, settings)
     assert client.get(settings.MEDIA_URL + photo.file.name).status_code == 404
     rendition = photo.get_rendition("width-400")
     assert client.get(rendition.url).status_code == 200
+
+
+def gps_photo(make_photo, keep):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image
+
+    photo = make_photo()
+    exif = Image.Exif()
+    exif[0x013B] = "Ines Duarte"
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (35.0, 41.0, 22.0), 3: "E", 4: (139.0, 41.0, 30.0)})
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), "teal").save(buffer, "JPEG", exif=exif.tobytes())
+    photo.file = ImageFile(buffer, name="with-gps.jpg")
+    photo.keep_location = keep
+    photo._set_image_file_metadata()
+    photo.save()
+    return photo
+
+
+def rendition_exif(photo, spec):
+    from PIL import Image
+
+    rendition = photo.get_rendition(spec)
+    with rendition.file.open("rb") as handle, Image.open(handle) as image:
+        exif = image.getexif()
+        return dict(exif), dict(exif.get_ifd(0x8825))
+
+
+def test_public_copies_leave_out_the_gps_position(make_photo):
+    photo = gps_photo(make_photo, keep=False)
+    for spec in ["width-400", "fill-300x200|format-jpeg", "width-400|format-webp"]:
+        exif, gps = rendition_exif(photo, spec)
+        assert gps == {}, spec
+    # The rest of the EXIF stays: the photographer's name is still in the file.
+    assert rendition_exif(photo, "width-500")[0].get(0x013B) == "Ines Duarte"
+
+
+def test_the_photo_desk_can_keep_the_position(make_photo):
+    photo = gps_photo(make_photo, keep=True)
+    assert rendition_exif(photo, "width-400")[1][1] == "N"
