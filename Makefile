@@ -29,13 +29,17 @@ demo: install
 	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/uvicorn dateline.config.asgi:application \
 		--host $(HOST) --port $(PORT) --no-access-log
 
-# Debian's Chromium for the browser tests; under CI=true it is installed when missing.
+# Debian's Chromium for the browser tests and exiftool for the photo metadata tests; under
+# CI=true (or as root) what is missing is installed.
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v exiftool >/dev/null 2>&1 || missing="$$missing libimage-exiftool-perl"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$CI" = "true" ] || [ "$$(id -u)" = "0" ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else \
-			echo "Chromium is missing: browser tests will be skipped (apt-get install chromium)."; \
+			echo "Missing:$$missing: the tests that need them will be skipped (apt-get install$$missing)."; \
 		fi; \
 	fi
 

@@ -54,8 +54,8 @@ def test_a_reader_searches_the_archive_and_narrows_by_keyword(demo_site, page):
     assert page.locator(".photo-grid li").count() >= 24
     word = max(re.findall(r"[A-Za-z]{6,}", photo["caption"]), key=len)
     page.get_by_label("Search photos").fill(word)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_label("Search photos").input_value() == word
     captions = page.locator(".photo-grid__caption").all_inner_texts()
     assert captions and any(word.lower() in c.lower() for c in captions)

@@ -146,7 +146,7 @@ def test_a_reader_searches_and_uses_the_keyboard(demo_site, page):
 
     word = story["headline"].split()[0]
     page.get_by_role("searchbox", name="Search stories").first.fill(word)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("#search-q").input_value() == word
     assert page.get_by_role("link", name=story["headline"], exact=True).count() >= 1

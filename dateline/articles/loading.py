@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nh3
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
-from PIL import Image, UnidentifiedImageError
 
 from dateline.articles.actions import file_story, publish_story
 from dateline.articles.models import ArticlePage, Byline
 from dateline.editions.lookup import get_edition
 from dateline.editions.models import Edition
+from dateline.mediabank.actions import import_photo
 from dateline.mediabank.models import Photo
+from dateline.mediabank.validation import PhotoRejected, check_image
 from dateline.people.models import Person
 from dateline.sections.models import Place, Section
 
@@ -58,9 +58,6 @@ PHOTO_KEYS = {
     "country",
     "keywords",
 }
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
-MAX_PHOTO_BYTES = 20 * 1024 * 1024
-MAX_PHOTO_PIXELS = 64_000_000
 RELATIVE_TIME = re.compile(r"^([+-])(\d+)([mhd])$")
 INLINE_TAGS = {"b", "i", "em", "strong", "a"}
 
@@ -202,17 +199,12 @@ def _photo(data, base_dir: Path, where: str) -> PhotoSpec:
         path = base_dir / path
     if not path.is_file():
         raise ValueError(f"{where} file {str(path)!r} does not exist")
-    if path.stat().st_size > MAX_PHOTO_BYTES:
-        raise ValueError(f"{where} file {str(path)!r} is larger than 20 MB")
+    # The media bank's own checks, before anything is written: the load is all or nothing.
     try:
-        with Image.open(path) as img:
-            if img.format not in PHOTO_FORMATS:
-                raise ValueError(f"{where} file {str(path)!r} is {img.format}, not a photo format")
-            if img.width * img.height > MAX_PHOTO_PIXELS:
-                raise ValueError(f"{where} file {str(path)!r} has too many pixels")
-            img.verify()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ValueError(f"{where} file {str(path)!r} is not a readable image ({exc})") from None
+        with path.open("rb") as handle:
+            check_image(handle, path.name)
+    except PhotoRejected as rejected:
+        raise ValueError(f"{where}: {rejected}") from None
     caption = _text(data, "caption", max_length=2000)
     return PhotoSpec(
         path=path,
@@ -394,7 +386,8 @@ def _resolve(ref: str, spec: StorySpec, specs: list[StorySpec], name: str) -> in
 
 
 class _PhotoStore:
-    """Create photos from files, reusing one already stored with the same content."""
+    """Create photos from files, reusing one already stored with the same content, and find
+    the people the stories name."""
 
     def __init__(self):
         self.created = self.reused = 0
@@ -409,31 +402,27 @@ class _PhotoStore:
         return self.people[name]
 
     def photo(self, spec: PhotoSpec) -> Photo:
-        with spec.path.open("rb") as handle:
-            image_file = ImageFile(handle, name=spec.path.name)
-            photo = Photo(
-                title=spec.title,
-                file=image_file,
-                caption=spec.caption,
-                alt_text=spec.alt,
-                agency=spec.agency,
-                copyright_notice=spec.copyright,
-                city=spec.city,
-                country=spec.country,
-                photographer=self.person(spec.photographer, Person.Role.PHOTOGRAPHER)
-                if spec.photographer
-                else None,
-            )
-            photo._set_image_file_metadata()
-            existing = Photo.objects.filter(file_hash=photo.file_hash).first()
-            if existing:
-                self.reused += 1
-                return existing
-            photo.save()
-        if spec.keywords:
-            photo.tags.set(spec.keywords)
-        self.created += 1
-        return photo
+        """Return the media bank's photo for ``spec``: the file's own metadata fills what the
+        story file leaves out."""
+        result = import_photo(
+            spec.path,
+            fields={
+                "title": spec.title,
+                "caption": spec.caption,
+                "alt_text": spec.alt,
+                "agency": spec.agency,
+                "copyright_notice": spec.copyright,
+                "city": spec.city,
+                "country": spec.country,
+                "photographer": spec.photographer,
+                "tags": spec.keywords,
+            },
+        )
+        if result.created:
+            self.created += 1
+        else:
+            self.reused += 1
+        return result.photo
 
 
 def load_stories(

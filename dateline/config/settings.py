@@ -199,6 +199,7 @@ WAGTAILIMAGES_IMAGE_MODEL = "mediabank.Photo"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "dateline.mediabank.forms.PhotoForm"
 WAGTAILSEARCH_BACKENDS = {
     # Picks SQLite FTS5 or PostgreSQL full text by the database in use.
     "default": {"BACKEND": "wagtail.search.backends.database"},
