@@ -271,3 +271,8 @@ def test_public_copies_leave_out_the_gps_position(make_photo):
 def test_the_photo_desk_can_keep_the_position(make_photo):
     photo = gps_photo(make_photo, keep=True)
     assert rendition_exif(photo, "width-400")[1][1] == "N"
+
+
+def test_the_media_bank_wears_the_sites_masthead_and_sections(client, edition):
+    html = client.get("/mediabank/").content.decode()
+    assert "The Test Times" in html and 'class="sections-nav"' in html
