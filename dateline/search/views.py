@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,4 +24,8 @@ def search(request, lang: str):
         ids = [story.pk for story in results.object_list]
         loaded = ArticlePage.objects.filter(pk__in=ids).for_cards().in_bulk()
         results.object_list = [loaded[i] for i in ids if i in loaded]
-    return render(request, "search/results.html", {"query": query, "results": results})
+    return render(
+        request,
+        "search/results.html",
+        {"query": query, "results": results, "querystring": urlencode({"q": query})},
+    )
