@@ -26,6 +26,9 @@ demo: install
 	@echo "  The newsroom is at http://$(HOST):$(PORT)/admin/ (user: admin, password: dateline-demo)"
 	@echo "  Mail the site sends is written to $(DATELINE_VAR_DIR)/mail/. Stop with Ctrl-C."
 	@echo ""
+	@# The scheduler publishes what is scheduled, beside the web server, and stops with it.
+	DATELINE_DEMO=1 $(BIN)/dateline run-scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/uvicorn dateline.config.asgi:application \
 		--host $(HOST) --port $(PORT) --no-access-log
 

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class DemoSite:
+    url: str
+    env: dict[str, str]
+    var: Path
+
+    def dateline(self, *args: str) -> subprocess.CompletedProcess:
+        """Run a `dateline` command against the demo site's database, from outside it."""
+        return subprocess.run(
+            [str(Path(sys.executable).parent / "dateline"), *args],
+            env=self.env,
+            cwd=self.var,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory):
-    """Run the site as `make demo` does (a fresh SQLite database, the demo content, uvicorn)
-    and return its address; stop it after the session."""
+def demo(tmp_path_factory):
+    """Run the site as `make demo` does (a fresh SQLite database, the demo content, uvicorn
+    and the scheduler beside it); stop both after the session."""
     var = tmp_path_factory.mktemp("demo-var")
     port = free_port()
     env = {
@@ -69,16 +89,10 @@ def demo_site(tmp_path_factory):
         if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
     }
     env.update(DATELINE_DEMO="1", DATELINE_VAR_DIR=str(var), SITE_URL=f"http://127.0.0.1:{port}")
+    site = DemoSite(url=f"http://127.0.0.1:{port}", env=env, var=var)
+    site.dateline("migrate", "--noinput")
+    site.dateline("load-demo")
     bin_dir = Path(sys.executable).parent
-    for command in (["migrate", "--noinput"], ["load-demo"]):
-        subprocess.run(
-            [str(bin_dir / "dateline"), *command],
-            env=env,
-            cwd=var,
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
     log = (var / "server.log").open("w")
     server = subprocess.Popen(
         [
@@ -94,18 +108,32 @@ def demo_site(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    scheduler = subprocess.Popen(
+        [str(bin_dir / "dateline"), "run-scheduler", "--interval", "1"],
+        env=env,
+        cwd=var,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(url + "/en/", timeout=5).read()  # noqa: S310
+            urllib.request.urlopen(site.url + "/en/", timeout=5).read()  # noqa: S310
             break
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
+                scheduler.kill()
                 raise RuntimeError(f"the demo server did not start: see {var}/server.log") from None
             time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    yield site
+    for process in (server, scheduler):
+        process.terminate()
+        process.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo):
+    """The address of the running demo site."""
+    return demo.url

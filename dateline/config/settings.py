@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dateline.mediabank",
     "dateline.articles",
     "dateline.fronts",
+    "dateline.newsroom",
     "dateline.search",
     "dateline.syndication",
     "dateline.subscriptions",
