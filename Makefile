@@ -24,6 +24,7 @@ demo: install
 	@echo ""
 	@echo "  Dateline is running at http://$(HOST):$(PORT)/"
 	@echo "  The newsroom is at http://$(HOST):$(PORT)/admin/ (user: admin, password: dateline-demo)"
+	@echo "  One user per role, same password: reporter, editor, photoeditor, moderator, administrator"
 	@echo "  Mail the site sends is written to $(DATELINE_VAR_DIR)/mail/. Stop with Ctrl-C."
 	@echo ""
 	@# The scheduler publishes what is scheduled, beside the web server, and stops with it.

@@ -9,9 +9,25 @@ from dateline.articles.models import ArticlePage
 from dateline.demo.content import SECTIONS, STORIES, load_demo_stories, photo_files
 from dateline.demo.photos import make_photo
 from dateline.editions.actions import create_edition
+from dateline.newsroom.roles import (
+    ADMINISTRATORS,
+    EDITORS,
+    MODERATORS,
+    PHOTO_EDITORS,
+    REPORTERS,
+    setup_newsroom,
+)
 from dateline.sections.models import Section
 
 ADMIN_USER, ADMIN_PASSWORD = "admin", "dateline-demo"
+# One newsroom user per role, all with the demo password.
+ROLE_USERS = {
+    "reporter": REPORTERS,
+    "editor": EDITORS,
+    "photoeditor": PHOTO_EDITORS,
+    "moderator": MODERATORS,
+    "administrator": ADMINISTRATORS,
+}
 
 
 class Command(BaseCommand):
@@ -32,9 +48,20 @@ class Command(BaseCommand):
             Section.objects.get_or_create(
                 edition=edition, slug=slug, defaults={"name": name, "sort_order": order}
             )
+        groups = setup_newsroom()
         User = get_user_model()
         if not User.objects.filter(username=ADMIN_USER).exists():
             User.objects.create_superuser(ADMIN_USER, "admin@localhost", ADMIN_PASSWORD)
+        for username, group_name in ROLE_USERS.items():
+            if not User.objects.filter(username=username).exists():
+                user = User.objects.create_user(
+                    username,
+                    f"{username}@localhost",
+                    ADMIN_PASSWORD,
+                    first_name=username.title(),
+                    last_name="(demo)",
+                )
+                user.groups.add(groups[group_name])
         if ArticlePage.objects.filter(edition=edition).exists():
             self.stdout.write("The demo stories are already loaded; keeping the data as it is.")
             return

@@ -1,0 +1,137 @@
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from dateline.articles.models import ArticlePage
+from dateline.mediabank.models import Photo
+from dateline.newsroom.roles import (
+    ADMINISTRATORS,
+    EDITORS,
+    MODERATORS,
+    PHOTO_EDITORS,
+    REPORTERS,
+    setup_newsroom,
+)
+
+
+@pytest.fixture
+def staff(edition, django_user_model):
+    groups = setup_newsroom()
+
+    def member(group_name):
+        user = django_user_model.objects.create_user(
+            group_name.lower().replace(" ", ""), password="pw"
+        )
+        user.groups.add(groups[group_name])
+        return user
+
+    return {name: member(name) for name in groups}
+
+
+def test_a_reporter_writes_but_cannot_publish(staff, make_story):
+    reporter = staff[REPORTERS]
+    story = make_story("Reporter's Draft", publish=False)
+    Page.objects.filter(pk=story.pk).update(owner=reporter)
+    story.refresh_from_db()
+    bucket = story.get_parent()
+    assert bucket.permissions_for_user(reporter).can_add_subpage()
+    permissions = story.permissions_for_user(reporter)
+    assert permissions.can_edit() and not permissions.can_publish()
+    # Someone else's story is not theirs to edit.
+    assert not make_story("Editor's Story").permissions_for_user(reporter).can_edit()
+
+
+def test_an_editor_edits_and_publishes_any_story(staff, make_story):
+    story = make_story("Anyone's Story")
+    permissions = story.permissions_for_user(staff[EDITORS])
+    assert permissions.can_edit() and permissions.can_publish() and permissions.can_lock()
+
+
+def test_a_photo_editor_manages_photos_but_cannot_publish_stories(staff, make_story, client):
+    editor = staff[PHOTO_EDITORS]
+    story = make_story("Photo Story")
+    permissions = story.permissions_for_user(editor)
+    assert not permissions.can_edit() and not permissions.can_publish()
+    client.force_login(editor)
+    assert client.get(f"/admin/images/{story.lead_photo.pk}/").status_code == 200
+    assert client.get(f"/admin/pages/{story.pk}/edit/").status_code in (302, 403)
+    assert Photo.objects.filter(pk=story.lead_photo.pk).exists()
+
+
+def test_a_moderator_cannot_edit_stories(staff, make_story, client):
+    moderator = staff[MODERATORS]
+    story = make_story("Moderated Story")
+    assert not story.permissions_for_user(moderator).can_edit()
+    client.force_login(moderator)
+    assert client.get("/admin/").status_code == 200
+    response = client.post(f"/admin/pages/{story.pk}/edit/", {"title": "Changed"})
+    assert response.status_code in (302, 403)
+    assert ArticlePage.objects.get(pk=story.pk).title == "Moderated Story"
+
+
+def test_administrators_can_do_everything_with_stories(staff, make_story):
+    permissions = make_story("Admin Story").permissions_for_user(staff[ADMINISTRATORS])
+    assert permissions.can_edit() and permissions.can_publish() and permissions.can_delete()
+
+
+def test_a_reporters_submission_waits_for_an_editor(staff, make_story):
+    story = make_story("Submitted Story", publish=False)
+    workflow = story.get_workflow()
+    assert workflow is not None and workflow.name == "Editorial review"
+    task = workflow.tasks.first().specific
+    assert set(task.groups.values_list("name", flat=True)) == {EDITORS, ADMINISTRATORS}
+
+
+def test_setting_up_twice_changes_nothing(staff, capsys):
+    from wagtail.models import GroupPagePermission
+
+    before = GroupPagePermission.objects.count()
+    call_command("setup-newsroom")
+    assert GroupPagePermission.objects.count() == before
+    assert "Newsroom ready: 5 groups" in capsys.readouterr().out
+
+
+def test_a_reporter_submits_a_story_from_the_newsroom_and_it_is_not_published(
+    staff, client, make_photo
+):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    from dateline.sections.models import Section
+
+    reporter = staff[REPORTERS]
+    client.force_login(reporter)
+    add_url = client.get("/admin/stories/new/")["Location"]
+    assert client.get(add_url).status_code == 200
+    assert client.get("/admin/snippets/choose/sections/section/").status_code == 200
+    section = Section.objects.get(slug="world")
+    data = nested_form_data(
+        {
+            "title": "Reporter Files From the Coast",
+            "slug": "reporter-files-from-the-coast",
+            "standfirst": "",
+            "kind": "news",
+            "primary_section": section.pk,
+            "tags": "",
+            "bylines": inline_formset([]),
+            "dateline_place": "",
+            "dateline_agency": "",
+            "lead_photo": "",
+            "lead_caption": "",
+            "corrections": inline_formset([]),
+            "body": streamfield([("paragraph", rich_text("<p>Waves hit the coast.</p>"))]),
+            "action-submit": "submit",
+        }
+    )
+    assert client.post(add_url, data).status_code == 302
+    story = ArticlePage.objects.get(slug="reporter-files-from-the-coast")
+    assert not story.live
+    assert story.current_workflow_state and story.current_workflow_state.status == "in_progress"
+    # Publishing is refused to a reporter even when asked for.
+    data["action-publish"] = "publish"
+    client.post(f"/admin/pages/{story.pk}/edit/", data)
+    assert not ArticlePage.objects.get(pk=story.pk).live
