@@ -269,10 +269,13 @@ class ArticlePage(Page):
         from dateline.articles.queries import story_cards_for
 
         context = super().get_context(request, *args, **kwargs)
-        # The page and its JSON-LD read these several times: load each once.
-        prefetch_related_objects(
-            [self], "bylines__person", "tags", "corrections", "further_sections"
-        )
+        if not self.edition_id:  # the preview of a story not saved yet
+            self.edition_id = self._edition_from_tree()
+        if self.pk:  # a preview of a story not saved yet has nothing stored to load
+            # The page and its JSON-LD read these several times: load each once.
+            prefetch_related_objects(
+                [self], "bylines__person", "tags", "corrections", "further_sections"
+            )
         context["story_cards"] = story_cards_for(self)
         context["first_paragraph_id"] = next(
             (block.id for block in self.body if block.block_type == "paragraph"), None

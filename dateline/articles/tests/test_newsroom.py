@@ -79,3 +79,42 @@ def test_an_editor_writes_and_publishes_a_story_in_the_newsroom(
     html = client.get(story.url).content.decode()
     assert "GENEVA (Testwire) –</span> The talks opened on Monday." in html
     assert "Talks Open in Geneva" in client.get("/en/").content.decode()
+
+
+def test_an_editor_previews_a_new_and_an_existing_story(
+    client, edition, django_user_model, make_story
+):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    from dateline.sections.models import Section
+
+    client.force_login(django_user_model.objects.create_superuser("ed", "ed@example.org", "pw"))
+    data = nested_form_data(
+        {
+            "title": "Preview Me",
+            "slug": "preview-me",
+            "standfirst": "",
+            "kind": "news",
+            "primary_section": Section.objects.get(edition=edition, slug="world").pk,
+            "tags": "",
+            "bylines": inline_formset([]),
+            "dateline_place": "",
+            "dateline_agency": "",
+            "lead_photo": "",
+            "lead_caption": "",
+            "corrections": inline_formset([]),
+            "body": streamfield([("paragraph", rich_text("<p>The previewed body.</p>"))]),
+        }
+    )
+    add_preview = client.get("/admin/stories/new/")["Location"] + "preview/"
+    existing_preview = f"/admin/pages/{make_story('Existing Story').pk}/edit/preview/"
+    for url in (add_preview, existing_preview):
+        assert client.post(url, data).json()["is_valid"]
+        html = client.get(url).content.decode()
+        assert "Preview Me</h1>" in html and "The previewed body." in html
+    assert not ArticlePage.objects.filter(slug="preview-me").exists()
