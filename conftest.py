@@ -162,3 +162,32 @@ def make_story(edition, make_photo):
         return ArticlePage.objects.get(pk=story.pk)
 
     return make
+
+
+def story_form(section, *, title, slug, paragraph, bylines=(), **fields):
+    """Return the POST data of the newsroom's story form: a story in ``section`` with one
+    paragraph; ``fields`` sets any other form field (e.g. ``"action-publish": "publish"``)."""
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    data = {
+        "title": title,
+        "slug": slug,
+        "standfirst": "",
+        "kind": "news",
+        "primary_section": section.pk,
+        "tags": "",
+        "dateline_place": "",
+        "dateline_agency": "",
+        "lead_photo": "",
+        "lead_caption": "",
+        "bylines": inline_formset([{"person": pk} for pk in bylines]),
+        "corrections": inline_formset([]),
+        "body": streamfield([("paragraph", rich_text(f"<p>{paragraph}</p>"))]),
+    }
+    data.update(fields)
+    return nested_form_data(data)

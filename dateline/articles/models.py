@@ -205,10 +205,6 @@ class ArticlePage(Page):
     # --- derived values a page shows
 
     @property
-    def headline(self) -> str:
-        return self.title
-
-    @property
     def agency(self) -> str:
         return self.dateline_agency or self.edition.agency
 

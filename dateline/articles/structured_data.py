@@ -1,7 +1,5 @@
 """schema.org NewsArticle for a story, as JSON-LD."""
 
-import json
-
 from django.conf import settings
 from django.utils.html import strip_tags
 
@@ -77,10 +75,3 @@ def news_article(story: ArticlePage, *, image_url: str = "") -> dict:
             for c in corrections
         ]
     return data
-
-
-def as_script_json(data: dict) -> str:
-    """Serialise for a <script type="application/ld+json"> element: '<', '>' and '&' are
-    escaped so that no text inside can close the element."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

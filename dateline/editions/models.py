@@ -15,10 +15,10 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
 DATE_STYLES = {
-    # name: (label, Django date format for a date with time, for a date alone)
-    "day-month": (_("29 November 2026, 14:05"), "j F Y, H:i", "j F Y"),
-    "month-day": (_("November 29, 2026, 2:05 p.m."), "F j, Y, P", "F j, Y"),
-    "iso": (_("2026-11-29 14:05"), "Y-m-d H:i", "Y-m-d"),
+    # name: (label, Django date format for a date with time)
+    "day-month": (_("29 November 2026, 14:05"), "j F Y, H:i"),
+    "month-day": (_("November 29, 2026, 2:05 p.m."), "F j, Y, P"),
+    "iso": (_("2026-11-29 14:05"), "Y-m-d H:i"),
 }
 
 
@@ -43,7 +43,7 @@ class Edition(Page):
     date_style = models.CharField(
         _("date style"),
         max_length=16,
-        choices=[(key, label) for key, (label, _dt, _d) in DATE_STYLES.items()],
+        choices=[(key, label) for key, (label, _format) in DATE_STYLES.items()],
         default="day-month",
     )
     agency = models.CharField(
@@ -86,10 +86,6 @@ class Edition(Page):
         """Return ``value`` in this edition's date style and timezone, in the active language."""
         local = timezone.localtime(value, self.tzinfo)
         return formats.date_format(local, DATE_STYLES[self.date_style][1])
-
-    def format_date(self, value) -> str:
-        local = timezone.localtime(value, self.tzinfo)
-        return formats.date_format(local, DATE_STYLES[self.date_style][2])
 
     def clean(self):
         super().clean()

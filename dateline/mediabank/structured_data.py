@@ -46,6 +46,8 @@ def image_object(photo) -> dict:
     return data
 
 
-def image_object_json(photo) -> str:
-    text = json.dumps(image_object(photo), ensure_ascii=False, separators=(",", ":"))
+def as_script_json(data: dict) -> str:
+    """Serialise for a <script type="application/ld+json"> element: '<', '>' and '&' are
+    escaped so that no text inside can close the element. Stories use it too."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

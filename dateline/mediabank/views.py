@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from dateline.mediabank.forms_public import LicenceRequestForm
 from dateline.mediabank.models import LicenceRequest, Photo
-from dateline.mediabank.structured_data import image_object_json
+from dateline.mediabank.structured_data import as_script_json, image_object
 from dateline.mediabank.usage import public_photos, published_usages
 from dateline.people.models import Person
 from dateline.sections.models import Section
@@ -130,7 +130,11 @@ def photo_page(request, photo_id: int):
     return render(
         request,
         "mediabank/photo_page.html",
-        {"photo": photo, "usages": published_usages(photo), "json_ld": image_object_json(photo)},
+        {
+            "photo": photo,
+            "usages": published_usages(photo),
+            "json_ld": as_script_json(image_object(photo)),
+        },
     )
 
 

@@ -123,20 +123,14 @@ def setup_newsroom() -> dict[str, Group]:
         for edition in editions:
             for codename in role.page:
                 GroupPagePermission.objects.create(
-                    group=group,
-                    page=edition,
-                    permission=Permission.objects.get(
-                        content_type__app_label="wagtailcore", codename=codename
-                    ),
+                    group=group, page=edition, permission=_permission(f"wagtailcore.{codename}")
                 )
         GroupCollectionPermission.objects.filter(group=group).delete()
         for codename in role.images:
             GroupCollectionPermission.objects.create(
                 group=group,
                 collection=root_collection,
-                permission=Permission.objects.get(
-                    content_type__app_label="wagtailimages", codename=codename
-                ),
+                permission=_permission(f"wagtailimages.{codename}"),
             )
         groups[role.name] = group
 

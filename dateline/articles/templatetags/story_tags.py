@@ -2,7 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from dateline.articles.structured_data import as_script_json, news_article
+from dateline.articles.structured_data import news_article
+from dateline.mediabank.structured_data import as_script_json
 
 register = template.Library()
 

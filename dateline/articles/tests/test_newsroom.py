@@ -1,5 +1,6 @@
 from wagtail.models import Page
 
+from conftest import story_form
 from dateline.articles.models import ArticlePage
 
 
@@ -36,13 +37,6 @@ def test_only_the_newsroom_sees_the_new_story_page(client, edition):
 def test_an_editor_writes_and_publishes_a_story_in_the_newsroom(
     client, edition, make_photo, django_user_model
 ):
-    from wagtail.test.utils.form_data import (
-        inline_formset,
-        nested_form_data,
-        rich_text,
-        streamfield,
-    )
-
     from dateline.people.models import Person
     from dateline.sections.models import Place, Section
 
@@ -52,25 +46,17 @@ def test_an_editor_writes_and_publishes_a_story_in_the_newsroom(
     reporter = Person.objects.create(name="Tomasz Nowak")
     place = Place.objects.create(name="Geneva", country_code="CH")
     asia = Section.objects.get(edition=edition, slug="asia")
-    data = nested_form_data(
-        {
-            "title": "Talks Open in Geneva",
-            "slug": "talks-open-in-geneva",
-            "standfirst": "Delegates gather for a week of talks.",
-            "kind": "news",
-            "primary_section": asia.pk,
-            "further_sections": [],
-            "tags": "diplomacy",
-            "is_top_story": "",
-            "bylines": inline_formset([{"person": reporter.pk}]),
-            "dateline_place": place.pk,
-            "dateline_agency": "",
-            "lead_photo": photo.pk,
-            "lead_caption": "",
-            "body": streamfield([("paragraph", rich_text("<p>The talks opened on Monday.</p>"))]),
-            "corrections": inline_formset([]),
-            "action-publish": "publish",
-        }
+    data = story_form(
+        asia,
+        title="Talks Open in Geneva",
+        slug="talks-open-in-geneva",
+        paragraph="The talks opened on Monday.",
+        bylines=[reporter.pk],
+        standfirst="Delegates gather for a week of talks.",
+        tags="diplomacy",
+        dateline_place=place.pk,
+        lead_photo=photo.pk,
+        **{"action-publish": "publish"},
     )
     response = client.post(add_url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -84,32 +70,14 @@ def test_an_editor_writes_and_publishes_a_story_in_the_newsroom(
 def test_an_editor_previews_a_new_and_an_existing_story(
     client, edition, django_user_model, make_story
 ):
-    from wagtail.test.utils.form_data import (
-        inline_formset,
-        nested_form_data,
-        rich_text,
-        streamfield,
-    )
-
     from dateline.sections.models import Section
 
     client.force_login(django_user_model.objects.create_superuser("ed", "ed@example.org", "pw"))
-    data = nested_form_data(
-        {
-            "title": "Preview Me",
-            "slug": "preview-me",
-            "standfirst": "",
-            "kind": "news",
-            "primary_section": Section.objects.get(edition=edition, slug="world").pk,
-            "tags": "",
-            "bylines": inline_formset([]),
-            "dateline_place": "",
-            "dateline_agency": "",
-            "lead_photo": "",
-            "lead_caption": "",
-            "corrections": inline_formset([]),
-            "body": streamfield([("paragraph", rich_text("<p>The previewed body.</p>"))]),
-        }
+    data = story_form(
+        Section.objects.get(edition=edition, slug="world"),
+        title="Preview Me",
+        slug="preview-me",
+        paragraph="The previewed body.",
     )
     add_preview = client.get("/admin/stories/new/")["Location"] + "preview/"
     existing_preview = f"/admin/pages/{make_story('Existing Story').pk}/edit/preview/"

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
+from conftest import story_form
 from dateline.articles.models import ArticlePage
 from dateline.mediabank.models import Photo
 from dateline.newsroom.roles import (
@@ -94,13 +95,6 @@ def test_setting_up_twice_changes_nothing(staff, capsys):
 def test_a_reporter_submits_a_story_from_the_newsroom_and_it_is_not_published(
     staff, client, make_photo
 ):
-    from wagtail.test.utils.form_data import (
-        inline_formset,
-        nested_form_data,
-        rich_text,
-        streamfield,
-    )
-
     from dateline.sections.models import Section
 
     reporter = staff[REPORTERS]
@@ -109,23 +103,12 @@ def test_a_reporter_submits_a_story_from_the_newsroom_and_it_is_not_published(
     assert client.get(add_url).status_code == 200
     assert client.get("/admin/snippets/choose/sections/section/").status_code == 200
     section = Section.objects.get(slug="world")
-    data = nested_form_data(
-        {
-            "title": "Reporter Files From the Coast",
-            "slug": "reporter-files-from-the-coast",
-            "standfirst": "",
-            "kind": "news",
-            "primary_section": section.pk,
-            "tags": "",
-            "bylines": inline_formset([]),
-            "dateline_place": "",
-            "dateline_agency": "",
-            "lead_photo": "",
-            "lead_caption": "",
-            "corrections": inline_formset([]),
-            "body": streamfield([("paragraph", rich_text("<p>Waves hit the coast.</p>"))]),
-            "action-submit": "submit",
-        }
+    data = story_form(
+        section,
+        title="Reporter Files From the Coast",
+        slug="reporter-files-from-the-coast",
+        paragraph="Waves hit the coast.",
+        **{"action-submit": "submit"},
     )
     assert client.post(add_url, data).status_code == 302
     story = ArticlePage.objects.get(slug="reporter-files-from-the-coast")
