@@ -151,6 +151,18 @@ class ArticlePage(Page):
     is_top_story = models.BooleanField(
         _("top story"), default=False, help_text=_("Lead the home front with this story.")
     )
+    next_story = models.ForeignKey(
+        "articles.ArticlePage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("next story"),
+        help_text=_(
+            "The story readers get when they reach the end of this one. Leave empty for the "
+            "next older story of the edition."
+        ),
+    )
     # Photos shown anywhere in the story, kept on save so that the media bank can list uses.
     photos = ParentalManyToManyField("mediabank.Photo", blank=True, related_name="stories")
 
@@ -170,6 +182,7 @@ class ArticlePage(Page):
                 FieldPanel("further_sections", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),
                 FieldPanel("is_top_story"),
+                FieldPanel("next_story"),
             ],
             heading=_("Placement"),
         ),
