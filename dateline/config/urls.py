@@ -8,7 +8,8 @@ from dateline.editions.views import choose_edition
 from dateline.fronts import views as fronts
 from dateline.search.views import search
 from dateline.subscriptions.views import subscribe
-from dateline.syndication.feeds import EditionFeed, SectionFeed
+from dateline.syndication import views as syndication
+from dateline.syndication.feeds import AuthorFeed, EditionFeed, SectionFeed, TagFeed, atom
 
 # An edition is addressed by its language code; a section slug never starts with a digit, so
 # section fronts (/en/world/) and date archives (/en/2026/…, served by Wagtail) do not collide.
@@ -21,14 +22,29 @@ edition_patterns = [
     re_path(rf"^{EDITION}/archive/$", fronts.archive, name="archive"),
     re_path(rf"^{EDITION}/subscribe/$", subscribe, name="subscribe"),
     re_path(rf"^{EDITION}/feed/$", EditionFeed(), name="edition_feed"),
+    re_path(rf"^{EDITION}/feed/atom/$", atom(EditionFeed), name="edition_atom"),
+    re_path(rf"^{EDITION}/sitemaps/pages\.xml$", syndication.pages_sitemap, name="pages_sitemap"),
+    re_path(rf"^{EDITION}/sitemaps/news\.xml$", syndication.news_sitemap, name="news_sitemap"),
+    re_path(rf"^{EDITION}/sitemaps/tags-(?P<n>[0-9]+)\.xml$", syndication.tags_sitemap),
+    re_path(
+        rf"^{EDITION}/sitemaps/stories-(?P<year>[0-9]{{4}})-(?P<month>[0-9]{{2}})(?:-(?P<n>[0-9]+))?\.xml$",
+        syndication.stories_sitemap,
+    ),
     re_path(rf"^{EDITION}/tags/{SLUG % 'tag_slug'}/$", fronts.tag_page, name="tag"),
+    re_path(rf"^{EDITION}/tags/{SLUG % 'tag_slug'}/feed/$", TagFeed(), name="tag_feed"),
+    re_path(rf"^{EDITION}/tags/{SLUG % 'tag_slug'}/feed/atom/$", atom(TagFeed)),
     re_path(rf"^{EDITION}/people/{SLUG % 'person_slug'}/$", fronts.person_page, name="person"),
+    re_path(rf"^{EDITION}/people/{SLUG % 'person_slug'}/feed/$", AuthorFeed(), name="author_feed"),
+    re_path(rf"^{EDITION}/people/{SLUG % 'person_slug'}/feed/atom/$", atom(AuthorFeed)),
     re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/feed/$", SectionFeed(), name="section_feed"),
+    re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/feed/atom/$", atom(SectionFeed)),
     re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/$", fronts.section_front, name="section"),
 ]
 
 urlpatterns = [
     path("", choose_edition, name="choose_edition"),
+    path("robots.txt", syndication.robots_txt, name="robots_txt"),
+    path("sitemap.xml", syndication.sitemap_index, name="sitemap_index"),
     path("admin/", include(wagtailadmin_urls)),
     path("mediabank/", include("dateline.mediabank.urls")),
     *edition_patterns,
