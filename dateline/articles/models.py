@@ -53,7 +53,7 @@ class ArchivePage(Page):
     day = models.PositiveSmallIntegerField(null=True, blank=True)
 
     parent_page_types = ["editions.Edition", "articles.ArchivePage"]
-    subpage_types = ["articles.ArchivePage", "articles.ArticlePage"]
+    subpage_types = ["articles.ArchivePage", "articles.ArticlePage", "live.LiveCoveragePage"]
     # Buckets are made by file_story() as stories need them, never by hand.
     is_creatable = False
     content_panels = [FieldPanel("title")]

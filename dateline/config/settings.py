@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dateline.search",
     "dateline.syndication",
     "dateline.subscriptions",
+    "dateline.live",
     "dateline.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_eventstream",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dateline.editions.context_processors.edition",
+                "dateline.live.context_processors.live",
             ],
         },
     },
@@ -139,6 +142,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- The live stream (Server-Sent Events). Events are stored in the database with ids that
+# grow per channel. By default the app serves the streams itself (dateline.live.hub); with
+# PUSHPIN_URL set (Pushpin's publish endpoint, e.g. http://127.0.0.1:5561) Pushpin holds them,
+# and requests it forwards must be signed with PUSHPIN_KEY, the sig_key of pushpin.conf.
+EVENTSTREAM_STORAGE_CLASS = "django_eventstream.storage.DjangoModelStorage"
+EVENTSTREAM_CHANNELMANAGER_CLASS = "dateline.live.channels.ChannelManager"
+PUSHPIN_URL = env_str("PUSHPIN_URL")
+if PUSHPIN_URL:
+    PUSHPIN_KEY = env_str("PUSHPIN_KEY")
+    if not PUSHPIN_KEY or PUSHPIN_KEY == "changeme":
+        raise ImproperlyConfigured(
+            "PUSHPIN_URL is set without PUSHPIN_KEY (the sig_key of pushpin.conf, never "
+            "its default): without it anyone could pose as the stream proxy."
+        )
+    GRIP_URL = f"{PUSHPIN_URL.rstrip('/')}?iss=pushpin&key={PUSHPIN_KEY}"
+    MIDDLEWARE.insert(0, "django_grip.GripMiddleware")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

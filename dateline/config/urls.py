@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from dateline.editions.views import choose_edition
 from dateline.fronts import views as fronts
+from dateline.live import views as live
 from dateline.search.views import search
 from dateline.subscriptions.views import subscribe
 from dateline.syndication import views as syndication
@@ -22,6 +23,7 @@ edition_patterns = [
     re_path(rf"^{EDITION}/archive/$", fronts.archive, name="archive"),
     re_path(rf"^{EDITION}/subscribe/$", subscribe, name="subscribe"),
     re_path(rf"^{EDITION}/feed/$", EditionFeed(), name="edition_feed"),
+    re_path(rf"^{EDITION}/newsfeed\.json$", live.newsfeed_json, name="newsfeed_json"),
     re_path(rf"^{EDITION}/feed/atom/$", atom(EditionFeed), name="edition_atom"),
     re_path(rf"^{EDITION}/sitemaps/pages\.xml$", syndication.pages_sitemap, name="pages_sitemap"),
     re_path(rf"^{EDITION}/sitemaps/news\.xml$", syndication.news_sitemap, name="news_sitemap"),
@@ -46,6 +48,7 @@ urlpatterns = [
     path("robots.txt", syndication.robots_txt, name="robots_txt"),
     path("sitemap.xml", syndication.sitemap_index, name="sitemap_index"),
     path("admin/", include(wagtailadmin_urls)),
+    path("events/", live.events, name="events"),
     path("mediabank/", include("dateline.mediabank.urls")),
     *edition_patterns,
 ]

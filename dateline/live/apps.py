@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveConfig(AppConfig):
+    name = "dateline.live"
+    label = "live"
+    verbose_name = _("Live")
+
+    def ready(self):
+        from dateline.live import signal_handlers  # noqa: F401

@@ -1,0 +1,35 @@
+"""The newsfeed: an edition's latest stories, as the panel on every page shows them and as
+the live stream announces them (one shape for both, so the page's script adds an item exactly
+as the server would have rendered it)."""
+
+from django.utils import timezone
+
+from dateline.articles.models import ArticlePage
+
+NEWSFEED_SIZE = 20
+
+
+def story_item(story: ArticlePage) -> dict:
+    edition = story.edition
+    local = timezone.localtime(story.published_at, edition.tzinfo)
+    return {
+        "id": story.pk,
+        "headline": story.title,
+        "url": story.url,
+        "section": story.primary_section.name,
+        "published_at": story.published_at.isoformat(),
+        "time": local.strftime("%H:%M"),
+    }
+
+
+def latest_stories(edition, limit: int = NEWSFEED_SIZE) -> list[ArticlePage]:
+    return list(
+        ArticlePage.objects.visible()
+        .filter(edition=edition)
+        .select_related("edition", "primary_section")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def newsfeed(edition, limit: int = NEWSFEED_SIZE) -> list[dict]:
+    return [story_item(story) for story in latest_stories(edition, limit)]

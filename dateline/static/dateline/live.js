@@ -1,0 +1,380 @@
+// Dateline's page script: the newsfeed, breaking news, the overlay reader, endless reading and
+// live coverage, all fed by one Server-Sent Events stream per page. Pages work without it: the
+// newsfeed is a plain list of links and the next story a plain link.
+(function () {
+  "use strict";
+
+  const feed = document.getElementById("newsfeed");
+  if (!feed) return;
+
+  const edition = feed.dataset.edition;
+  const list = feed.querySelector(".newsfeed__list");
+  const counter = feed.querySelector(".newsfeed__count");
+  const READ_KEY = "dateline:newsfeed-read:" + edition;
+  const DISMISS_KEY = "dateline:breaking-dismissed:" + edition;
+  const MAX_ITEMS = 50;
+
+  const store = {
+    get(key) {
+      try { return window.localStorage.getItem(key); } catch (e) { return null; }
+    },
+    set(key, value) {
+      try { window.localStorage.setItem(key, value); } catch (e) { /* private mode */ }
+    },
+  };
+
+  // --- the newsfeed and its unread counter ---------------------------------------------------
+  // The browser keeps the publication time of the newest story the reader has seen; the
+  // counter shows how many in the list are newer.
+
+  function itemTime(item) {
+    return Date.parse(item.dataset.published) || 0;
+  }
+
+  function newestTime() {
+    let newest = 0;
+    for (const item of list.children) newest = Math.max(newest, itemTime(item));
+    return newest;
+  }
+
+  function markRead() {
+    store.set(READ_KEY, String(newestTime()));
+    updateCounter();
+  }
+
+  function updateCounter() {
+    const read = Number(store.get(READ_KEY)) || 0;
+    let unread = 0;
+    for (const item of list.children) if (itemTime(item) > read) unread += 1;
+    counter.textContent = String(unread);
+    feed.classList.toggle("newsfeed--unread", unread > 0);
+  }
+
+  function storyElement(story) {
+    const item = document.createElement("li");
+    item.className = "newsfeed__item";
+    item.dataset.id = String(story.id);
+    item.dataset.published = story.published_at;
+    const time = document.createElement("time");
+    time.dateTime = story.published_at;
+    time.textContent = story.time;
+    const section = document.createElement("span");
+    section.className = "newsfeed__section";
+    section.textContent = story.section;
+    const link = document.createElement("a");
+    link.className = "newsfeed__link";
+    link.href = safePath(story.url);
+    link.textContent = story.headline;
+    item.append(time, " ", section, " ", link);
+    return item;
+  }
+
+  function safePath(url) {
+    return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "#";
+  }
+
+  function findItem(id) {
+    return list.querySelector('[data-id="' + Number(id) + '"]');
+  }
+
+  function addStory(story) {
+    if (findItem(story.id)) return;
+    const item = storyElement(story);
+    const time = itemTime(item);
+    const after = Array.from(list.children).find((other) => itemTime(other) < time);
+    list.insertBefore(item, after || null);
+    while (list.children.length > MAX_ITEMS) list.lastElementChild.remove();
+    if (feed.open) markRead();
+    else updateCounter();
+  }
+
+  function updateStory(story) {
+    const item = findItem(story.id);
+    if (item) item.querySelector(".newsfeed__link").textContent = story.headline;
+  }
+
+  async function reloadNewsfeed() {
+    try {
+      const response = await fetch(feed.dataset.newsfeedUrl, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const data = await response.json();
+      list.replaceChildren(...data.items.map(storyElement));
+      updateCounter();
+    } catch (e) { /* the list stays as it is */ }
+  }
+
+  if (store.get(READ_KEY) === null) markRead(); // a first visit starts with nothing unread
+  updateCounter();
+  feed.addEventListener("toggle", () => { if (feed.open) markRead(); });
+
+  // --- breaking news ------------------------------------------------------------------------
+
+  const banner = document.querySelector(".breaking");
+
+  function showBreaking(data) {
+    if (!banner || store.get(DISMISS_KEY) === String(data.flag)) return;
+    banner.dataset.flag = String(data.flag);
+    const link = banner.querySelector(".breaking__link");
+    link.href = safePath(data.url);
+    link.textContent = data.headline;
+    banner.hidden = false;
+  }
+
+  function endBreaking(data) {
+    if (banner && banner.dataset.flag === String(data.flag)) banner.hidden = true;
+  }
+
+  if (banner) {
+    if (banner.dataset.flag && store.get(DISMISS_KEY) === banner.dataset.flag) banner.hidden = true;
+    banner.querySelector(".breaking__close").addEventListener("click", () => {
+      store.set(DISMISS_KEY, banner.dataset.flag);
+      banner.hidden = true;
+    });
+  }
+
+  // --- the overlay reader -------------------------------------------------------------------
+  // A story opened from the newsfeed shows in a dialog; the address follows it, Back closes it.
+
+  const reader = document.querySelector("dialog.reader");
+  const readerContent = reader.querySelector(".reader__content");
+  const readerFull = reader.querySelector(".reader__full");
+  const pageTitle = document.title;
+
+  async function fetchStory(url) {
+    const response = await fetch(url, { headers: { Accept: "text/html" } });
+    if (!response.ok) throw new Error(String(response.status));
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const article = doc.querySelector("main article");
+    if (!article) throw new Error("no article");
+    return { doc, article };
+  }
+
+  async function openReader(url, push) {
+    readerFull.href = url;
+    const loading = document.createElement("p");
+    loading.className = "reader__loading";
+    loading.textContent = reader.dataset.loading;
+    readerContent.replaceChildren(loading);
+    if (push) history.pushState({ reader: url }, "", url);
+    if (!reader.open) reader.showModal();
+    try {
+      const { doc, article } = await fetchStory(url);
+      const headline = article.querySelector("h1");
+      if (headline) headline.id = "reader-headline";
+      readerContent.replaceChildren(document.adoptNode(article));
+      document.title = doc.title;
+    } catch (e) {
+      const failed = document.createElement("p");
+      failed.textContent = reader.dataset.failed;
+      readerContent.replaceChildren(failed);
+    }
+  }
+
+  list.addEventListener("click", (event) => {
+    const link = event.target.closest("a.newsfeed__link");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    openReader(link.getAttribute("href"), true);
+  });
+  reader.querySelector(".reader__close").addEventListener("click", () => reader.close());
+  reader.addEventListener("close", () => {
+    // Closed by its button or Escape: leave the story's address the way it came.
+    if (history.state && history.state.reader) history.back();
+    document.title = pageTitle;
+  });
+  window.addEventListener("popstate", (event) => {
+    if (event.state && event.state.reader) openReader(event.state.reader, false);
+    else if (reader.open) reader.close();
+  });
+
+  // --- endless reading ----------------------------------------------------------------------
+  // At the end of a story the next one loads below it; the address and title follow the story
+  // in view. Without the script the "Next story" link is an ordinary link.
+
+  const firstStory = document.querySelector("main article.story-article");
+  let nextLink = document.querySelector(".next-story__link");
+  if (firstStory && nextLink && "IntersectionObserver" in window) {
+    const loaded = new Set([location.pathname]);
+    let loading = false;
+    let appended = 0;
+    firstStory.dataset.url = location.pathname + location.search;
+    firstStory.dataset.title = document.title;
+
+    const follower = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting || (history.state && history.state.reader)) continue;
+        const story = entry.target;
+        if (location.pathname + location.search !== story.dataset.url) {
+          history.replaceState(history.state, "", story.dataset.url);
+        }
+        document.title = story.dataset.title;
+      }
+    }, { rootMargin: "-45% 0px -50% 0px" });
+    follower.observe(firstStory);
+
+    const loader = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) loadNext();
+    }, { rootMargin: "0px 0px 600px 0px" });
+    loader.observe(nextLink);
+
+    async function loadNext() {
+      if (loading || !nextLink || appended >= 20) return;
+      const path = new URL(nextLink.href, location.href).pathname;
+      if (loaded.has(path)) return;
+      loading = true;
+      loader.unobserve(nextLink);
+      try {
+        const { doc, article } = await fetchStory(path);
+        loaded.add(path);
+        appended += 1;
+        for (const element of article.querySelectorAll("[id]")) element.removeAttribute("id");
+        article.removeAttribute("aria-labelledby");
+        article.classList.add("story-article--appended");
+        article.dataset.url = path;
+        article.dataset.title = doc.title;
+        const nav = doc.querySelector("nav.next-story");
+        const here = nextLink.closest("nav.next-story");
+        here.after(article);
+        follower.observe(article);
+        nextLink = null;
+        if (nav) {
+          article.after(document.adoptNode(nav));
+          nextLink = nav.querySelector(".next-story__link");
+          loader.observe(nextLink);
+        }
+      } catch (e) {
+        /* the link stays: a click loads the story as a page */
+      } finally {
+        loading = false;
+      }
+    }
+  }
+
+  // --- live coverage ------------------------------------------------------------------------
+
+  const coverage = document.querySelector("[data-coverage]");
+  const entryList = coverage && coverage.querySelector(".live-entries");
+  const pinnedBox = coverage && coverage.querySelector(".live-entries__pinned");
+  const keyEvents = coverage && coverage.querySelector(".key-events");
+
+  function entryElement(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html; // rendered by the server from what editors wrote
+    return template.content.firstElementChild;
+  }
+
+  function findEntry(id) {
+    return coverage.querySelector('.live-entry[data-entry="' + Number(id) + '"]');
+  }
+
+  function placeEntry(data) {
+    const element = entryElement(data.html);
+    const existing = findEntry(data.id);
+    if (data.pinned) {
+      const previous = pinnedBox.firstElementChild;
+      if (previous && previous.dataset.entry !== String(data.id)) {
+        previous.classList.remove("live-entry--pinned");
+        const flag = previous.querySelector(".live-entry__flag--pinned");
+        if (flag) flag.remove();
+        entryList.prepend(previous);
+      }
+      if (existing) existing.remove();
+      pinnedBox.replaceChildren(element);
+    } else if (existing && existing.parentElement === entryList) {
+      existing.replaceWith(element);
+    } else {
+      if (existing) existing.remove();
+      const empty = entryList.querySelector(".live-entries__empty");
+      if (empty) empty.remove();
+      const time = Date.parse(data.created_at);
+      const after = Array.from(entryList.querySelectorAll(".live-entry")).find(
+        (other) => Date.parse(other.querySelector("time").dateTime) < time
+      );
+      entryList.insertBefore(element, after || null);
+    }
+    updateKeyEvent(data);
+  }
+
+  function updateKeyEvent(data) {
+    const items = keyEvents.querySelector(".key-events__list");
+    let item = items.querySelector('[data-entry="' + Number(data.id) + '"]');
+    if (!data.key_event) {
+      if (item) item.remove();
+    } else {
+      if (!item) {
+        item = document.createElement("li");
+        item.dataset.entry = String(data.id);
+        item.dataset.created = data.created_at;
+        const time = Date.parse(data.created_at);
+        const after = Array.from(items.children).find((other) => Date.parse(other.dataset.created || "") < time);
+        items.insertBefore(item, after || null);
+      }
+      const link = document.createElement("a");
+      link.href = "#" + data.anchor;
+      link.textContent = data.time + " " + data.summary;
+      item.replaceChildren(link);
+    }
+    keyEvents.hidden = items.children.length === 0;
+  }
+
+  function removeEntry(data) {
+    const existing = findEntry(data.id);
+    if (existing) existing.remove();
+    updateKeyEvent({ id: data.id, key_event: false });
+  }
+
+  function endCoverage() {
+    const ended = coverage.querySelector(".coverage__ended");
+    if (ended) ended.hidden = false;
+    const label = coverage.querySelector(".live-label");
+    if (label) label.remove();
+    // The page stops listening to the coverage; the newsfeed goes on.
+    channels = channels.filter((name) => !name.startsWith("coverage-"));
+    connect();
+  }
+
+  // --- the stream ---------------------------------------------------------------------------
+
+  let channels = feed.dataset.channels.split(/\s+/).filter(Boolean);
+  let lastEventId = feed.dataset.lastEventId;
+  let source = null;
+
+  function handler(fn) {
+    return (event) => {
+      if (event.lastEventId) lastEventId = event.lastEventId;
+      let data = {};
+      try { data = event.data ? JSON.parse(event.data) : {}; } catch (e) { return; }
+      fn(data);
+    };
+  }
+
+  function connect() {
+    if (source) source.close();
+    if (!channels.length) return;
+    const params = new URLSearchParams();
+    for (const name of channels) params.append("channel", name);
+    if (lastEventId) params.set("lastEventId", lastEventId);
+    source = new EventSource(feed.dataset.stream + "?" + params.toString());
+    document.documentElement.dataset.stream = "connecting";
+    source.addEventListener("stream-open", () => { document.documentElement.dataset.stream = "open"; });
+    source.addEventListener("story", handler(addStory));
+    source.addEventListener("story-update", handler(updateStory));
+    source.addEventListener("breaking", handler(showBreaking));
+    source.addEventListener("breaking-end", handler(endBreaking));
+    source.addEventListener("stream-reset", handler((data) => {
+      // What was missed is no longer stored: reload what the page shows.
+      const names = data.channels || [];
+      if (names.some((name) => name.startsWith("edition-"))) reloadNewsfeed();
+      if (coverage && names.some((name) => name.startsWith("coverage-"))) location.reload();
+    }));
+    source.addEventListener("stream-error", () => { source.close(); });
+    if (coverage) {
+      source.addEventListener("entry", handler(placeEntry));
+      source.addEventListener("entry-update", handler(placeEntry));
+      source.addEventListener("entry-delete", handler(removeEntry));
+      source.addEventListener("ended", handler(endCoverage));
+    }
+  }
+
+  connect();
+})();
