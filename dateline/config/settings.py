@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dateline.search",
     "dateline.syndication",
     "dateline.subscriptions",
+    "dateline.api",
     "dateline.live",
     "dateline.demo",
     "wagtail.contrib.forms",
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -4,6 +4,7 @@ from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
+from dateline.api.api import api
 from dateline.editions.views import choose_edition
 from dateline.fronts import views as fronts
 from dateline.live import views as live
@@ -48,6 +49,7 @@ urlpatterns = [
     path("robots.txt", syndication.robots_txt, name="robots_txt"),
     path("sitemap.xml", syndication.sitemap_index, name="sitemap_index"),
     path("admin/", include(wagtailadmin_urls)),
+    path("api/", api.urls),
     path("events/", live.events, name="events"),
     path("mediabank/", include("dateline.mediabank.urls")),
     *edition_patterns,

@@ -1,0 +1,313 @@
+"""The read API at /api/: stories, the newsfeed, photos, and each story as ninjs and NewsML-G2.
+
+Anonymous and read-only; it shows exactly what readers see (``access.py``). The OpenAPI
+document is at /api/openapi.json and its Swagger UI at /api/docs, served from this site's own
+static files (django-ninja bundles them), so the docs work without outside network and under
+the site's ``script-src 'self'`` policy.
+"""
+
+import datetime as dt
+import json
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
+from taggit.models import Tag
+
+from dateline.api import access, cursors
+from dateline.api.schemas import (
+    EditionOut,
+    ErrorOut,
+    NewsfeedItem,
+    PhotoOut,
+    PhotoPage,
+    SectionOut,
+    StoryDetailOut,
+    StoryPage,
+    edition_out,
+    photo_out,
+    section_out,
+    story_detail_out,
+    story_out,
+)
+from dateline.articles.models import ArticlePage
+from dateline.articles.structured_data import absolute
+from dateline.editions.lookup import get_edition, live_editions
+from dateline.people.models import Person
+from dateline.sections.models import Section
+from dateline.syndication import newsml, ninjs
+
+MAX_QUERY_LENGTH = 200
+# Full-text results narrowed by section, tag or author are taken from the best ranked matches.
+MAX_RANKED = 1_000
+NEWSML_TYPE = "application/vnd.iptc.g2.newsitem+xml"
+NINJS_TYPE = "application/json"
+
+api = NinjaAPI(
+    title="Dateline read API",
+    version="1.0",
+    description=(
+        "Published stories, the newsfeed and photos of every edition, as JSON, IPTC ninjs "
+        "(2.2 and 3.1) and IPTC NewsML-G2 2.35. Lists use cursor pagination: pass "
+        "`next_cursor` back as `cursor`. Nothing is shown before its publication time."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(cursors.BadCursor)
+def bad_cursor(request, error):
+    return api.create_response(request, {"detail": str(error)}, status=400)
+
+
+def cached(response: HttpResponse, seconds: int = 60) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=seconds)
+    return response
+
+
+def next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    params = request.GET.copy()
+    params["cursor"] = cursor
+    return f"{settings.SITE_URL}{request.path}?{params.urlencode()}"
+
+
+def edition_or_400(code: str):
+    edition = get_edition(code)
+    if edition is None:
+        raise HttpError(400, f"There is no edition '{code}'.")
+    return edition
+
+
+def aware(name: str, value: dt.datetime | None) -> dt.datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise HttpError(400, f"'{name}' needs a time zone offset, e.g. 2026-11-29T10:00:00Z.")
+    return value
+
+
+def with_story_details(stories):
+    return stories.select_related("dateline_place").prefetch_related(
+        "bylines__person", "tags", "further_sections"
+    )
+
+
+# --- editions
+
+
+@api.get("/editions", response=list[EditionOut], tags=["editions"])
+def list_editions(request):
+    """Every live edition: one per language."""
+    return [edition_out(e) for e in live_editions()]
+
+
+@api.get(
+    "/editions/{lang}/sections",
+    response={200: list[SectionOut], 404: ErrorOut},
+    tags=["editions"],
+)
+def list_sections(request, lang: str):
+    """The sections of an edition, in navigation order."""
+    edition = get_edition(lang)
+    if edition is None:
+        raise HttpError(404, f"There is no edition '{lang}'.")
+    return [section_out(s) for s in edition.sections.select_related("edition")]
+
+
+@api.get(
+    "/editions/{lang}/newsfeed",
+    response={200: list[NewsfeedItem], 404: ErrorOut},
+    tags=["editions"],
+)
+def newsfeed(request, lang: str, limit: int = Query(20, ge=1, le=50)):
+    """The edition's newsfeed: its latest published stories, newest first."""
+    edition = get_edition(lang)
+    if edition is None:
+        raise HttpError(404, f"There is no edition '{lang}'.")
+    stories = (
+        access.visible_stories().filter(edition=edition).order_by("-published_at", "-pk")[:limit]
+    )
+    return [
+        {
+            "id": s.pk,
+            "headline": s.title,
+            "url": absolute(s.url),
+            "section": s.primary_section.name,
+            "kind": s.kind,
+            "published_at": s.published_at,
+            "api_url": absolute(f"/api/stories/{s.pk}"),
+        }
+        for s in stories
+    ]
+
+
+# --- stories
+
+
+@api.get("/stories", response={200: StoryPage, 400: ErrorOut}, tags=["stories"])
+def list_stories(
+    request,
+    edition: str | None = None,
+    section: str | None = None,
+    tag: str | None = None,
+    author: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+):
+    """Published stories, newest first (by relevance with `q`).
+
+    Filters combine: `edition` (language code), `section` (slug, needs `edition`), `tag`
+    (slug), `author` (person slug), `since` and `until` (publication time, ISO 8601 with an
+    offset; `since` inclusive, `until` exclusive), `q` (full text over headline, standfirst
+    and body).
+    """
+    stories = access.visible_stories()
+    found_edition = edition_or_400(edition) if edition else None
+    if found_edition:
+        stories = stories.filter(edition=found_edition)
+    narrowed = stories
+    if section:
+        if not found_edition:
+            raise HttpError(400, "'section' needs 'edition': section slugs belong to an edition.")
+        found = Section.objects.filter(edition=found_edition, slug=section).first()
+        if found is None:
+            raise HttpError(400, f"Edition '{edition}' has no section '{section}'.")
+        further = ArticlePage.further_sections.through.objects.filter(section=found)
+        narrowed = narrowed.filter(
+            Q(primary_section=found) | Q(pk__in=further.values("articlepage_id"))
+        )
+    if tag:
+        found_tag = Tag.objects.filter(slug=tag).first()
+        if found_tag is None:
+            raise HttpError(400, f"There is no tag '{tag}'.")
+        narrowed = narrowed.filter(tags=found_tag)
+    if author:
+        person = Person.objects.filter(slug=author).first()
+        if person is None:
+            raise HttpError(400, f"There is no author '{author}'.")
+        narrowed = narrowed.filter(bylines__person=person)
+    since, until = aware("since", since), aware("until", until)
+    if since and until and since >= until:
+        raise HttpError(400, "'since' must be before 'until'.")
+    time_range = {}
+    if since:
+        time_range["published_at__gte"] = since
+    if until:
+        time_range["published_at__lt"] = until
+    query = " ".join((q or "").split())[:MAX_QUERY_LENGTH]
+
+    if query:
+        page, next_cursor = _search_page(stories, narrowed, time_range, query, cursor, limit)
+    else:
+        ordered = with_story_details(narrowed.filter(**time_range)).order_by("-published_at", "-pk")
+        if cursor:
+            moment, pk = cursors.read_story_cursor(cursor)
+            ordered = ordered.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+        page = list(ordered[: limit + 1])
+        next_cursor = cursors.story_cursor(page[limit - 1]) if len(page) > limit else None
+        page = page[:limit]
+    return {
+        "items": [story_out(s) for s in page],
+        "next_cursor": next_cursor,
+        "next": next_url(request, next_cursor),
+    }
+
+
+def _search_page(stories, narrowed, time_range, query, cursor, limit):
+    """Return a page of full-text matches, best first, and the cursor of the next page. The
+    search backend filters by edition and time itself; section, tag and author narrow its best
+    ``MAX_RANKED`` matches."""
+    offset = cursors.read_offset_cursor(cursor) if cursor else 0
+    searchable = stories.filter(**time_range)
+    results = searchable.search(query, order_by_relevance=True)
+    if narrowed is stories:
+        ids = [s.pk for s in results[offset : offset + limit + 1]]
+    else:
+        ranked = [s.pk for s in results[:MAX_RANKED]]
+        allowed = set(narrowed.filter(pk__in=ranked).values_list("pk", flat=True))
+        ids = [pk for pk in ranked if pk in allowed][offset : offset + limit + 1]
+    loaded = with_story_details(ArticlePage.objects.filter(pk__in=ids).for_cards()).in_bulk()
+    page = [loaded[pk] for pk in ids[:limit] if pk in loaded]
+    next_cursor = cursors.offset_cursor(offset + limit) if len(ids) > limit else None
+    return page, next_cursor
+
+
+@api.get("/stories/{int:story_id}", response={200: StoryDetailOut, 404: ErrorOut}, tags=["stories"])
+def get_story(request, story_id: int):
+    """One published story with its body (HTML), photos and corrections."""
+    return story_detail_out(access.access_story(story_id))
+
+
+DOCUMENT_RESPONSES = {
+    "responses": {
+        200: {"description": "The document."},
+        404: {"description": "No published story or public photo has this id."},
+    }
+}
+
+
+def _document(body: bytes | str, content_type: str) -> HttpResponse:
+    return cached(HttpResponse(body, content_type=f"{content_type}; charset=utf-8"))
+
+
+@api.get("/stories/{int:story_id}.ninjs.json", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
+def story_as_ninjs(request, story_id: int):
+    """The story as IPTC ninjs 2.2, its photos as associations with renditions and rights."""
+    document = ninjs.story_ninjs(access.access_story(story_id), "2.2")
+    return _document(json.dumps(document, ensure_ascii=False), NINJS_TYPE)
+
+
+@api.get("/stories/{int:story_id}.ninjs3.json", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
+def story_as_ninjs3(request, story_id: int):
+    """The story as IPTC ninjs 3.1."""
+    document = ninjs.story_ninjs(access.access_story(story_id), "3.1")
+    return _document(json.dumps(document, ensure_ascii=False), NINJS_TYPE)
+
+
+@api.get("/stories/{int:story_id}.newsml.xml", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
+def story_as_newsml(request, story_id: int):
+    """The story as an IPTC NewsML-G2 2.35 news item; its photos are linked picture items."""
+    return _document(newsml.story_newsml(access.access_story(story_id)), NEWSML_TYPE)
+
+
+# --- photos
+
+
+@api.get("/photos", response={200: PhotoPage, 400: ErrorOut}, tags=["photos"])
+def list_photos(request, cursor: str | None = None, limit: int = Query(20, ge=1, le=100)):
+    """Public photos (those a published story shows), newest first."""
+    photos = access.public_photo_queryset().order_by("-pk")
+    if cursor:
+        photos = photos.filter(pk__lt=cursors.read_id_cursor(cursor))
+    page = list(photos[: limit + 1])
+    next_cursor = cursors.id_cursor(page[limit - 1].pk) if len(page) > limit else None
+    return {
+        "items": [photo_out(p) for p in page[:limit]],
+        "next_cursor": next_cursor,
+        "next": next_url(request, next_cursor),
+    }
+
+
+@api.get("/photos/{int:photo_id}", response={200: PhotoOut, 404: ErrorOut}, tags=["photos"])
+def get_photo(request, photo_id: int):
+    """One public photo with its credit, rights and public renditions."""
+    return photo_out(access.access_photo(photo_id))
+
+
+@api.get("/photos/{int:photo_id}.ninjs.json", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
+def photo_as_ninjs(request, photo_id: int):
+    """The photo as an IPTC ninjs 2.2 picture."""
+    document = ninjs.photo_ninjs(access.access_photo(photo_id), "2.2")
+    return _document(json.dumps(document, ensure_ascii=False), NINJS_TYPE)
+
+
+@api.get("/photos/{int:photo_id}.newsml.xml", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
+def photo_as_newsml(request, photo_id: int):
+    """The photo as an IPTC NewsML-G2 2.35 picture news item with its renditions."""
+    return _document(newsml.photo_newsml(access.access_photo(photo_id)), NEWSML_TYPE)
