@@ -33,12 +33,14 @@ demo: install
 	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/uvicorn dateline.config.asgi:application \
 		--host $(HOST) --port $(PORT) --no-access-log
 
-# Debian's Chromium for the browser tests and exiftool for the photo metadata tests; under
-# CI=true (or as root) what is missing is installed.
+# Debian's Chromium for the browser tests, exiftool for the photo metadata tests and Pushpin
+# (with zurl and condure) for the live stream's production tier; under CI=true (or as root)
+# what is missing is installed.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v exiftool >/dev/null 2>&1 || missing="$$missing libimage-exiftool-perl"; \
+	command -v pushpin >/dev/null 2>&1 || missing="$$missing pushpin"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$CI" = "true" ] || [ "$$(id -u)" = "0" ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
