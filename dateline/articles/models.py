@@ -8,8 +8,12 @@ large the archive grows, and sections are references that fronts query.
 import datetime as dt
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -21,14 +25,30 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from dateline.articles.blocks import StoryBodyBlock
+from dateline.articles.forms import StoryForm
+from dateline.articles.panels import StoryStatusPanel
 
 
 class ArticleQuerySet(PageQuerySet):
     def visible(self, now=None):
-        """Return the stories a reader may see: live and published at or before ``now``."""
-        return self.filter(live=True, published_at__lte=now or timezone.now())
+        """Return the stories a reader may see at ``now``: live, published at or before then,
+        under no embargo that has not passed, not past their expiry time (before the scheduler
+        has unpublished them) and not withdrawn."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+            live=True,
+            published_at__lte=now,
+            withdrawn_at__isnull=True,
+        )
+
+    def embargoed(self, now=None):
+        """Return the stories held back by an embargo that has not passed at ``now``."""
+        return self.filter(embargo_until__gt=now or timezone.now(), withdrawn_at__isnull=True)
 
     def for_cards(self):
         """Load what a story card shows (section, photo and its renditions) in a fixed number
@@ -165,14 +185,39 @@ class ArticlePage(Page):
     )
     # Photos shown anywhere in the story, kept on save so that the media bank can list uses.
     photos = ParentalManyToManyField("mediabank.Photo", blank=True, related_name="stories")
+    embargo_until = models.DateTimeField(
+        _("embargoed until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Nobody outside the newsroom sees the story before this time, whenever it is "
+            "published or scheduled; it goes live by itself then."
+        ),
+    )
+    # Set by actions.withdraw_story(); kept from the row whatever revision is published.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(
+        _("reason for withdrawal"), blank=True, max_length=1000, editable=False
+    )
 
     objects = ArticleManager()
+    base_form_class = StoryForm
 
     parent_page_types = ["articles.ArchivePage"]
     subpage_types: list = []
     template = "articles/article_page.html"
 
     content_panels = [
+        StoryStatusPanel(),
         FieldPanel("title", heading=_("Headline")),
         FieldPanel("standfirst"),
         MultiFieldPanel(
@@ -186,6 +231,7 @@ class ArticlePage(Page):
             ],
             heading=_("Placement"),
         ),
+        MultiFieldPanel([FieldPanel("embargo_until")], heading=_("Embargo")),
         InlinePanel("bylines", heading=_("Bylines"), label=_("Byline")),
         MultiFieldPanel(
             [FieldPanel("dateline_place"), FieldPanel("dateline_agency")], heading=_("Dateline")
@@ -204,6 +250,10 @@ class ArticlePage(Page):
         index.FilterField("edition"),
         index.FilterField("published_at"),
         index.FilterField("kind"),
+        # The visibility rule (ArticleQuerySet.visible) filters search results on these.
+        index.FilterField("embargo_until"),
+        index.FilterField("expire_at"),
+        index.FilterField("withdrawn_at"),
     ]
 
     class Meta:
@@ -241,6 +291,30 @@ class ArticlePage(Page):
         times += [c.published_at for c in self.corrections.all()]
         return max(times) if times else None
 
+    @property
+    def is_embargoed(self) -> bool:
+        """Whether an embargo that has not passed holds the story back."""
+        return bool(self.embargo_until and self.embargo_until > timezone.now())
+
+    @property
+    def was_public(self) -> bool:
+        """Whether readers could have seen the story: it has a publication time."""
+        return self.published_at is not None
+
+    @property
+    def status_string(self):
+        # The newsroom's listings show this: an embargo or a withdrawal is what an editor must
+        # see first, before Wagtail's "draft" or "scheduled".
+        if self.withdrawn_at:
+            return _("withdrawn")
+        if self.is_embargoed and not self.live:
+            return _("embargoed until %(time)s") % {
+                "time": formats.date_format(
+                    timezone.localtime(self.embargo_until), "SHORT_DATETIME_FORMAT"
+                )
+            }
+        return super().status_string
+
     def referenced_photos(self) -> set[int]:
         ids = {self.lead_photo_id} if self.lead_photo_id else set()
         for block in self.body:
@@ -258,12 +332,60 @@ class ArticlePage(Page):
         self.photos = Photo.objects.filter(pk__in=self.referenced_photos())
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        # (A new page is live until Wagtail decides otherwise: what counts is a live revision.)
+        if self.is_embargoed and self.live and self.live_revision_id:
+            raise ValidationError(
+                {
+                    "embargo_until": _(
+                        "This story is already published: an embargo cannot take it back. "
+                        "Withdraw it or unpublish it instead."
+                    )
+                }
+            )
+        if self.is_embargoed and self.expire_at and self.expire_at <= self.embargo_until:
+            raise ValidationError(
+                {"embargo_until": _("The story would expire before its embargo ends.")}
+            )
+
+    def save_revision(self, *args, **kwargs):
+        # An embargo holds back every publish of the story, whoever or whatever publishes it:
+        # the revision is scheduled for the end of the embargo at the earliest, and Wagtail's
+        # scheduler (dateline run-scheduler) makes it live then.
+        if self.is_embargoed and (self.go_live_at is None or self.go_live_at < self.embargo_until):
+            self.go_live_at = self.embargo_until
+        return super().save_revision(*args, **kwargs)
+
     def with_content_json(self, content):
-        # A revision does not own the facts of publication: keep them from the live row.
+        # A revision does not own the facts of publication or withdrawal: keep them from the
+        # live row, so that publishing an older revision cannot bring a withdrawn story back.
         obj = super().with_content_json(content)
         obj.published_at = self.published_at
         obj.edition_id = self.edition_id
+        obj.withdrawn_at = self.withdrawn_at
+        obj.withdrawn_by_id = self.withdrawn_by_id
+        obj.withdrawal_reason = self.withdrawal_reason
         return obj
+
+    def route(self, request, path_components):
+        # Wagtail serves any live page; a reader gets a story only while it is visible
+        # (ArticleQuerySet.visible), and a withdrawn story that readers saw gets its notice.
+        if not path_components:
+            if self.withdrawn_at and self.was_public:
+                return RouteResult(self)
+            if not ArticlePage.objects.visible().filter(pk=self.pk).exists():
+                raise Http404("No such story")
+        return super().route(request, path_components)
+
+    def serve(self, request, *args, **kwargs):
+        if self.withdrawn_at and not getattr(request, "is_preview", False):
+            response = TemplateResponse(
+                request, "articles/withdrawn_page.html", {"page": self}, status=410
+            )
+            response.headers["X-Robots-Tag"] = "noindex"
+            return response
+        return super().serve(request, *args, **kwargs)
 
     def _edition_from_tree(self):
         """Return the id of the edition this story is filed under (the page at depth 2)."""

@@ -2,7 +2,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.log_actions import LogFormatter
 
+from dateline.articles.actions import WITHDRAW_ACTION
+from dateline.articles.forms import EDIT_SUBMISSION
+from dateline.articles.models import ArticlePage
 from dateline.articles.views import new_story
 
 
@@ -21,3 +25,26 @@ def register_new_story_menu_item():
     return NewStoryMenuItem(
         _("New story"), reverse("dateline_new_story"), icon_name="doc-full", order=100
     )
+
+
+@hooks.register("before_edit_page")
+def mark_edit_submission(request, page):
+    """Mark a story form posted by the edit view itself, so that StoryForm checks it against
+    newer versions (a preview posts the same form, and is left alone)."""
+    if request.method == "POST" and issubclass(page.specific_class or type(page), ArticlePage):
+        data = request.POST.copy()
+        data[EDIT_SUBMISSION] = "1"
+        request.POST = data
+
+
+@hooks.register("register_log_actions")
+def register_story_log_actions(actions):
+    @actions.register_action(WITHDRAW_ACTION)
+    class WithdrawFormatter(LogFormatter):
+        label = _("Withdraw")
+
+        def format_message(self, log_entry):
+            reason = (log_entry.data or {}).get("reason")
+            if reason:
+                return _("Withdrawn: %(reason)s") % {"reason": reason}
+            return _("Withdrawn")
