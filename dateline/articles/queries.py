@@ -3,8 +3,9 @@
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils import timezone
 
-from dateline.articles.models import ArchivePage, ArticlePage
+from dateline.articles.models import ArchivePage, ArticlePage, Correction
 
 PAGE_SIZE = 20
 
@@ -56,3 +57,17 @@ def stories_in_period(archive: ArchivePage, page_number) -> PaginatorPage:
     """Return a page of the visible stories filed under the date bucket ``archive``."""
     stories = ArticlePage.objects.visible().descendant_of(archive)
     return paginate(stories.for_cards().order_by("-published_at"), page_number)
+
+
+def corrections_in(edition, now=None):
+    """Return the corrections and update notes of ``edition``'s visible stories whose time has
+    come, newest first, each with its story loaded."""
+    now = now or timezone.now()
+    return (
+        Correction.objects.filter(
+            article__in=ArticlePage.objects.visible(now).filter(edition=edition).values("pk"),
+            published_at__lte=now,
+        )
+        .select_related("article", "article__edition", "article__primary_section")
+        .order_by("-published_at", "-pk")
+    )

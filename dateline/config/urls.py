@@ -23,6 +23,7 @@ edition_patterns = [
     re_path(rf"^{EDITION}/search/$", search, name="search"),
     re_path(rf"^{EDITION}/archive/$", fronts.archive, name="archive"),
     re_path(rf"^{EDITION}/subscribe/$", subscribe, name="subscribe"),
+    re_path(rf"^{EDITION}/corrections/$", fronts.corrections, name="corrections"),
     re_path(rf"^{EDITION}/feed/$", EditionFeed(), name="edition_feed"),
     re_path(rf"^{EDITION}/newsfeed\.json$", live.newsfeed_json, name="newsfeed_json"),
     re_path(rf"^{EDITION}/feed/atom/$", atom(EditionFeed), name="edition_atom"),
@@ -52,6 +53,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("events/", live.events, name="events"),
     path("mediabank/", include("dateline.mediabank.urls")),
+    path("reads/<int:story_id>/", fronts.record_read, name="record_read"),
     *edition_patterns,
 ]
 

@@ -1,14 +1,20 @@
 """What the home front and the section fronts show."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.utils import timezone
 
 from dateline.articles.models import ArticlePage
+from dateline.fronts.actions import start_of_hour
+from dateline.fronts.models import ReadCount
 
 LATEST_COUNT = 12
 RAIL_COUNT = 4
 RAIL_KINDS = [ArticlePage.Kind.OFFBEAT, ArticlePage.Kind.FEATURE, ArticlePage.Kind.ANALYSIS]
+MOST_READ_COUNT = 5
+MOST_READ_WINDOW = dt.timedelta(hours=24)
 
 
 @dataclass
@@ -23,6 +29,7 @@ class Front:
     top: ArticlePage | None
     latest: list[ArticlePage]
     rails: list[Rail] = field(default_factory=list)
+    most_read: list[ArticlePage] = field(default_factory=list)
 
 
 def edition_stories(edition):
@@ -53,11 +60,31 @@ def home_front(edition) -> Front:
         Rail(kind, label, list(stories.filter(kind=kind).exclude(pk__in=shown)[:RAIL_COUNT]))
         for kind, label in ((k, ArticlePage.Kind(k).label) for k in RAIL_KINDS)
     ]
-    return Front(top=top, latest=latest, rails=[r for r in rails if r.stories])
+    return Front(
+        top=top,
+        latest=latest,
+        rails=[r for r in rails if r.stories],
+        most_read=most_read(edition_stories(edition)),
+    )
 
 
 def section_front(section) -> Front:
     stories = section_stories(section).order_by("-published_at")
     top = stories.first()
     latest = list(stories.exclude(pk=top.pk)[:LATEST_COUNT]) if top else []
-    return Front(top=top, latest=latest)
+    return Front(top=top, latest=latest, most_read=most_read(section_stories(section)))
+
+
+def most_read(stories, *, now=None, limit: int = MOST_READ_COUNT) -> list[ArticlePage]:
+    """Return the ``stories`` (a queryset of visible stories) read most over the last 24 hours,
+    most read first: the counts of the current hour and the 23 before it."""
+    since = start_of_hour(now or timezone.now()) - MOST_READ_WINDOW + dt.timedelta(hours=1)
+    totals = (
+        ReadCount.objects.filter(hour__gte=since, story__in=stories.values("pk"))
+        .values("story")
+        .annotate(reads=Sum("count"))
+        .order_by("-reads", "story")[:limit]
+    )
+    ids = [row["story"] for row in totals]
+    loaded = stories.in_bulk(ids)
+    return [loaded[pk] for pk in ids if pk in loaded]

@@ -1,9 +1,15 @@
-from django.http import Http404
+from urllib.parse import urlsplit
+
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from dateline.articles.queries import paginate
-from dateline.fronts import queries
+from dateline.articles.models import ArticlePage
+from dateline.articles.queries import corrections_in, paginate
+from dateline.fronts import actions, queries
 from dateline.people.models import Person
 from dateline.sections.models import Section
 
@@ -62,3 +68,26 @@ def person_page(request, lang: str, person_slug: str):
         "fronts/person_page.html",
         {"person": person, "stories": paginate(stories, request.GET.get("page"))},
     )
+
+
+def corrections(request, lang: str):
+    """The edition's corrections and update notes, newest first, a page at a time, each with a
+    link to its place in the story."""
+    edition = edition_or_404(request)
+    notes = paginate(corrections_in(edition), request.GET.get("page"))
+    return render(request, "fronts/corrections.html", {"notes": notes})
+
+
+@csrf_exempt  # public pages carry no CSRF token (they are the same for every reader)
+@require_POST
+@never_cache
+def record_read(request, story_id: int):
+    """Count one read of a visible story for "most read" and answer 204. The page's script
+    (mostread.js) posts here without cookies; nothing about the reader is read or stored."""
+    origin = request.headers.get("Origin")
+    if origin and urlsplit(origin).netloc != request.get_host():
+        return HttpResponseForbidden()
+    if not ArticlePage.objects.visible().filter(pk=story_id).exists():
+        raise Http404("No such story")
+    actions.record_read(story_id)
+    return HttpResponse(status=204)
