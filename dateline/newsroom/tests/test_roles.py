@@ -1,4 +1,3 @@
-import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
@@ -11,22 +10,7 @@ from dateline.newsroom.roles import (
     MODERATORS,
     PHOTO_EDITORS,
     REPORTERS,
-    setup_newsroom,
 )
-
-
-@pytest.fixture
-def staff(edition, django_user_model):
-    groups = setup_newsroom()
-
-    def member(group_name):
-        user = django_user_model.objects.create_user(
-            group_name.lower().replace(" ", ""), password="pw"
-        )
-        user.groups.add(groups[group_name])
-        return user
-
-    return {name: member(name) for name in groups}
 
 
 def test_a_reporter_writes_but_cannot_publish(staff, make_story):

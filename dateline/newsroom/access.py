@@ -1,0 +1,28 @@
+"""Who in the newsroom may see or do what with a story. Views call these; none re-implements
+them."""
+
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from dateline.articles.models import ArticlePage
+
+
+def newsroom_stories(user):
+    """Return the stories ``user`` may see in the newsroom: those of the editions where the
+    user holds any page permission (every story for a superuser; none for a user without
+    page permissions, such as photo editors and moderators)."""
+    if user.is_active and user.is_superuser:
+        return ArticlePage.objects.all()
+    # Page permissions are granted on the edition pages and hold for what is below them.
+    pages = PagePermissionPolicy().instances_user_has_any_permission_for(
+        user, {"add", "change", "publish"}
+    )
+    return ArticlePage.objects.filter(pk__in=pages.values("pk"))
+
+
+def can_withdraw(user, story: ArticlePage) -> bool:
+    """Return whether ``user`` may withdraw ``story``: only those who may publish it (editors
+    and administrators of its edition), and only while it is published or scheduled and not
+    withdrawn already."""
+    if story.withdrawn_at or not (story.live or story.approved_schedule):
+        return False
+    return story.permissions_for_user(user).can_publish()

@@ -1,0 +1,83 @@
+"""What the newsroom's dashboard shows: the day's stories by state, and the submissions that
+wait for an editor."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from wagtail.models import Revision, WorkflowState
+
+from dateline.articles.models import ArticlePage
+
+LIMIT = 50
+
+
+@dataclass
+class Desk:
+    published_today: list[ArticlePage] = field(default_factory=list)
+    # (story, when it goes live), soonest first
+    scheduled: list[tuple[ArticlePage, dt.datetime]] = field(default_factory=list)
+    embargoed: list[ArticlePage] = field(default_factory=list)
+    # live stories with an unpublishing time ahead, soonest first
+    expiring: list[ArticlePage] = field(default_factory=list)
+    pending: list[WorkflowState] = field(default_factory=list)
+    withdrawn_today: list[ArticlePage] = field(default_factory=list)
+
+    def __bool__(self):
+        return any(
+            (
+                self.published_today,
+                self.scheduled,
+                self.embargoed,
+                self.expiring,
+                self.pending,
+                self.withdrawn_today,
+            )
+        )
+
+
+def newsroom_desk(stories, now: dt.datetime | None = None) -> Desk:
+    """Return the desk for ``stories`` (the queryset of stories the user may see): what went
+    live since midnight in the active time zone, what is scheduled, under embargo or due to
+    come down, what was withdrawn today, and the submissions waiting in the review workflow."""
+    now = now or timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    embargoed = list(stories.embargoed(now).order_by("embargo_until")[:LIMIT])
+    story_type = ContentType.objects.get_for_model(ArticlePage)
+    schedule = dict(
+        Revision.objects.filter(
+            content_type=story_type, approved_go_live_at__isnull=False
+        ).values_list("object_id", "approved_go_live_at")
+    )
+    scheduled_stories = stories.filter(
+        pk__in=[int(pk) for pk in schedule], withdrawn_at__isnull=True
+    ).exclude(pk__in=[s.pk for s in embargoed])
+    pending = (
+        WorkflowState.objects.active()
+        .filter(content_type=story_type)
+        .select_related("requested_by", "current_task_state__task")
+        .order_by("created_at")
+    )
+    pending_stories = stories.in_bulk([int(state.object_id) for state in pending])
+    for state in pending:
+        state.story = pending_stories.get(int(state.object_id))
+    return Desk(
+        published_today=list(
+            stories.visible(now)
+            .filter(published_at__gte=midnight)
+            .order_by("-published_at")[:LIMIT]
+        ),
+        scheduled=sorted(
+            ((story, schedule[str(story.pk)]) for story in scheduled_stories[:LIMIT]),
+            key=lambda pair: pair[1],
+        ),
+        embargoed=embargoed,
+        expiring=list(
+            stories.visible(now).filter(expire_at__isnull=False).order_by("expire_at")[:LIMIT]
+        ),
+        pending=[state for state in pending if state.story is not None][:LIMIT],
+        withdrawn_today=list(
+            stories.filter(withdrawn_at__gte=midnight).order_by("-withdrawn_at")[:LIMIT]
+        ),
+    )

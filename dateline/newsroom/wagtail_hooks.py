@@ -1,0 +1,86 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from dateline.articles.models import ArticlePage
+from dateline.newsroom.access import can_withdraw, newsroom_stories
+from dateline.newsroom.desk import newsroom_desk
+from dateline.newsroom.views import withdraw
+
+
+@hooks.register("register_admin_urls")
+def register_newsroom_urls():
+    return [path("stories/<int:story_id>/withdraw/", withdraw, name="dateline_withdraw_story")]
+
+
+# --- Withdraw: in the story's action menu, in its header and in page listings.
+
+
+class WithdrawMenuItem(ActionMenuItem):
+    label = _("Withdraw…")
+    name = "action-withdraw"
+    icon_name = "warning"
+
+    def is_shown(self, context):
+        page = context.get("page")
+        return (
+            context["view"] == "edit"
+            and isinstance(page, ArticlePage)
+            and not context["locked_for_user"]
+            and can_withdraw(context["request"].user, page)
+        )
+
+    def get_url(self, context):
+        return reverse("dateline_withdraw_story", args=[context["page"].pk])
+
+
+@hooks.register("register_page_action_menu_item")
+def register_withdraw_menu_item():
+    return WithdrawMenuItem(order=60)
+
+
+class WithdrawButton(PageMenuItem):
+    label = _("Withdraw…")
+    icon_name = "warning"
+    url_name = "dateline_withdraw_story"
+
+    def is_shown(self, user):
+        return isinstance(self.page, ArticlePage) and can_withdraw(user, self.page)
+
+
+@hooks.register("register_page_header_buttons")
+def page_header_withdraw_button(page, user, view_name, next_url=None):
+    yield WithdrawButton(page=page.specific_deferred, priority=62)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def page_listing_withdraw_button(page, user, next_url=None):
+    yield WithdrawButton(page=page, priority=42)
+
+
+# --- The dashboard on the newsroom's home page.
+
+
+class NewsroomDeskPanel(Component):
+    name = "dateline_newsroom_desk"
+    template_name = "newsroom/desk_panel.html"
+    order = 50  # before Wagtail's own panels (moderation 210+, recent edits 250)
+
+    def __init__(self, desk):
+        self.desk = desk
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["desk"] = self.desk
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_newsroom_desk(request, panels):
+    # Photo editors and moderators have no page permissions: the desk is not theirs.
+    if PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change", "publish"}):
+        panels.append(NewsroomDeskPanel(newsroom_desk(newsroom_stories(request.user))))
