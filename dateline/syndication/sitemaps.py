@@ -272,13 +272,14 @@ def page_entries(edition) -> list[Entry]:
 
 
 def edition_tags(edition):
-    """Return the tags that a visible story of ``edition`` carries, by id. Each tag is an
-    indexed lookup that stops at its first visible story."""
-    in_edition = ArticleTag.objects.filter(
-        tag=OuterRef("pk"),
-        content_object__in=ArticlePage.objects.visible().filter(edition=edition),
+    """Return the tags that a visible story of ``edition`` carries, by id. Each tag walks its
+    own tagged stories (the tag index), checks each by primary key, and stops at the first
+    visible one of the edition, so no query scans the edition's stories."""
+    visible_here = ArticlePage.objects.visible().filter(
+        edition=edition, pk=OuterRef("content_object_id")
     )
-    return Tag.objects.filter(Exists(in_edition)).order_by("pk")
+    tagged = ArticleTag.objects.filter(tag=OuterRef("pk")).filter(Exists(visible_here))
+    return Tag.objects.filter(Exists(tagged)).order_by("pk")
 
 
 def tag_sitemap_count(edition) -> int:
