@@ -64,14 +64,21 @@ def news_article(story: ArticlePage, *, image_url: str = "") -> dict:
     keywords = [tag.name for tag in story.tags.all()]
     if keywords:
         data["keywords"] = keywords
+    # schema.org's `correction` is for corrections only: update notes change dateModified.
     corrections = [c for c in story.corrections.all() if c.kind == "correction"]
     if corrections:
-        data["correction"] = [
-            {
-                "@type": "CorrectionComment",
-                "text": strip_tags(c.text),
-                "datePublished": c.published_at.isoformat(),
-            }
-            for c in corrections
-        ]
+        data["correction"] = [correction_comment(story, c) for c in corrections]
+    return data
+
+
+def correction_comment(story: ArticlePage, correction) -> dict:
+    """Return a correction as a schema.org CorrectionComment, addressed to its place in the
+    story."""
+    data = {
+        "@type": "CorrectionComment",
+        "text": strip_tags(correction.text),
+        "datePublished": correction.published_at.isoformat(),
+    }
+    if correction.pk:
+        data["url"] = absolute(f"{story.url}#correction-{correction.pk}")
     return data
