@@ -30,6 +30,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(scope="session")
 def chromium():
+    from playwright.sync_api import expect
+
+    # A page's first render makes its photo renditions, which is slow on a busy 2-core
+    # machine; checks that must be fast say so with their own timeout.
+    expect.set_options(timeout=15_000)
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install chromium)"
         if os.environ.get("CI") == "true":

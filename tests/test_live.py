@@ -211,8 +211,7 @@ def test_live_coverage_receives_new_edited_and_deleted_entries(demo, chromium):
 
     shell(
         demo,
-        "from dateline.live.models import LiveEntry;"
-        f"LiveEntry.objects.get(pk={entry_id}).delete()",
+        f"from dateline.live.models import LiveEntry;LiveEntry.objects.get(pk={entry_id}).delete()",
     )
     expect(entries).to_have_count(1, timeout=1500)
     expect(page.locator(".live-entries")).not_to_contain_text("first two districts")

@@ -1,3 +1,5 @@
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 
@@ -14,7 +16,7 @@ def live(request):
         from dateline.articles.models import ArticlePage
         from dateline.live.channels import edition_channel
         from dateline.live.events import current_event_id
-        from dateline.live.models import BreakingNews
+        from dateline.live.models import BreakingNews, LiveCoveragePage
         from dateline.live.newsfeed import newsfeed
 
         channel = edition_channel(edition.language_code)
@@ -27,6 +29,12 @@ def live(request):
             .filter(edition=edition, story__in=ArticlePage.objects.visible())
             .select_related("story", "story__primary_section", "story__edition")
             .first(),
+            "coverages": list(
+                LiveCoveragePage.objects.live()
+                .filter(edition=edition)
+                .filter(Q(coverage_end__isnull=True) | Q(coverage_end__gt=timezone.now()))
+                .order_by("-coverage_start")[:3]
+            ),
         }
 
     return {"live": SimpleLazyObject(state)}

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from dateline.articles.loading import load_stories
 from dateline.articles.models import ArticlePage
 from dateline.demo.content import SECTIONS, STORIES, load_demo_stories, photo_files
+from dateline.demo.live import load_demo_coverage
 from dateline.demo.photos import make_photo
 from dateline.editions.actions import create_edition
 from dateline.newsroom.roles import (
@@ -74,9 +75,11 @@ class Command(BaseCommand):
             if n % 10 == 0 or n == len(files):
                 self.stdout.write(f"Drawing demo photos: {n}/{len(files)}")
         report = load_stories(STORIES, publish=True, photo_dir=photo_dir)
+        coverage = load_demo_coverage(edition)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(report.created)} stories ({report.published} published, "
-                f"{report.scheduled} scheduled), {report.photos_created} photos."
+                f"{report.scheduled} scheduled), {report.photos_created} photos, and live "
+                f"coverage at {coverage.url}."
             )
         )
