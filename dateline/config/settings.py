@@ -49,6 +49,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "dateline.editions",
+    "dateline.accounts",
     "dateline.sections",
     "dateline.people",
     "dateline.mediabank",
@@ -60,8 +61,10 @@ INSTALLED_APPS = [
     "dateline.subscriptions",
     "dateline.api",
     "dateline.live",
+    "dateline.discussion",
     "dateline.demo",
     "wagtail.contrib.forms",
+    "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
     "wagtail.embeds",
@@ -85,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_eventstream",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -161,6 +167,33 @@ if PUSHPIN_URL:
         )
     GRIP_URL = f"{PUSHPIN_URL.rstrip('/')}?iss=pushpin&key={PUSHPIN_KEY}"
     MIDDLEWARE.insert(0, "django_grip.GripMiddleware")
+
+# --- Reader accounts (django-allauth): e-mail and password, the address verified before the
+# first sign-in, allauth's own rate limits on sign-in, sign-up and password reset. The newsroom
+# signs in at /admin/ with a user name, readers at /accounts/login/ with their e-mail.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "dateline.accounts.forms.SignupForm"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -50,6 +50,8 @@ urlpatterns = [
     path("robots.txt", syndication.robots_txt, name="robots_txt"),
     path("sitemap.xml", syndication.sitemap_index, name="sitemap_index"),
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("dateline.accounts.urls")),
+    path("discussion/", include("dateline.discussion.urls")),
     path("api/", api.urls),
     path("events/", live.events, name="events"),
     path("mediabank/", include("dateline.mediabank.urls")),

@@ -6,8 +6,9 @@ def edition(request):
     """Expose the request's edition, its navigation sections (queried only when a template
     uses them) and the site's public address."""
     current = getattr(request, "edition", None)
-    if current is None and request.path.startswith("/mediabank/"):
-        # The media bank belongs to no edition; it wears the default edition's masthead.
+    if current is None and request.path.startswith(("/mediabank/", "/accounts/")):
+        # The media bank and reader accounts belong to no edition; they wear the default
+        # edition's masthead.
         from dateline.editions.lookup import get_edition
 
         current = get_edition(settings.LANGUAGE_CODE)

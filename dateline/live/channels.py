@@ -1,7 +1,8 @@
 """The public channels of the live stream and who may read them.
 
 Every page of an edition listens to its edition's channel (new stories, breaking news); a live
-coverage page also listens to its own. Channel names are short and fixed in form, so a request
+coverage page also listens to its own, a page with comments to its discussion's, a chat room to
+the room's. Channel names are short and fixed in form, so a request
 can name only channels that exist in principle.
 """
 
@@ -11,7 +12,7 @@ from django_eventstream.channelmanager import DefaultChannelManager
 
 # At most this many channels in one stream.
 MAX_CHANNELS = 4
-_CHANNEL = re.compile(r"edition-[a-z]{2}|coverage-[1-9][0-9]{0,11}")
+_CHANNEL = re.compile(r"edition-[a-z]{2}|(coverage|comments|chat)-[1-9][0-9]{0,11}")
 
 
 def edition_channel(language_code: str) -> str:

@@ -47,6 +47,14 @@ SNIPPETS = (
     "people.change_person",
 )
 
+LIVE_ENTRIES = (
+    "live.view_liveentry",
+    "live.add_liveentry",
+    "live.change_liveentry",
+    "live.delete_liveentry",
+)
+MODERATE = ("discussion.moderate_comment",)
+
 ROLES = [
     Role(
         REPORTERS,
@@ -58,7 +66,7 @@ ROLES = [
         EDITORS,
         page=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         images=("add_image", "choose_image"),
-        models=(ADMIN_ACCESS, *CHOOSE, *SNIPPETS),
+        models=(ADMIN_ACCESS, *CHOOSE, *SNIPPETS, *LIVE_ENTRIES, *MODERATE),
     ),
     Role(
         PHOTO_EDITORS,
@@ -72,7 +80,7 @@ ROLES = [
             "mediabank.change_licencerequest",
         ),
     ),
-    Role(MODERATORS, models=(ADMIN_ACCESS,)),
+    Role(MODERATORS, models=(ADMIN_ACCESS, *MODERATE)),
     Role(
         ADMINISTRATORS,
         page=(
@@ -88,6 +96,8 @@ ROLES = [
             ADMIN_ACCESS,
             *CHOOSE,
             *SNIPPETS,
+            *LIVE_ENTRIES,
+            *MODERATE,
             "sections.delete_section",
             "people.delete_person",
             "mediabank.view_licencerequest",

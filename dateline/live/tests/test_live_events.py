@@ -51,7 +51,8 @@ def test_only_edition_and_coverage_channels_are_public():
     assert is_public_channel("edition-ar")
     assert is_public_channel("coverage-4")
     assert not is_public_channel("edition-en\n")
-    assert not is_public_channel("comments-4")
+    assert is_public_channel("comments-4")
+    assert not is_public_channel("user-4")
 
 
 # --- what is published, and when

@@ -4,6 +4,19 @@
 (function () {
   "use strict";
 
+  // Who is reading: pages are the same for everyone, so the signed-in state is fetched.
+  window.datelineAccount = fetch("/accounts/state.json", { credentials: "same-origin" })
+    .then((response) => (response.ok ? response.json() : { signed_in: false }))
+    .catch(() => ({ signed_in: false }));
+  const accountLink = document.querySelector("[data-account]");
+  if (accountLink) {
+    window.datelineAccount.then((state) => {
+      if (!state.signed_in) return;
+      accountLink.textContent = state.name;
+      accountLink.href = "/accounts/profile/";
+    });
+  }
+
   const feed = document.getElementById("newsfeed");
   if (!feed) return;
 
@@ -338,6 +351,28 @@
   let channels = feed.dataset.channels.split(/\s+/).filter(Boolean);
   let lastEventId = feed.dataset.lastEventId;
   let source = null;
+  const extraHandlers = {};
+
+  // Other scripts of the page (the discussion) add their channel to the page's one stream:
+  // window.datelineStream.add("comments-12", "comments-12:40", {comment: fn, …}).
+  window.datelineStream = {
+    add(channel, position, handlers) {
+      if (!channels.includes(channel)) channels.push(channel);
+      const ids = new Map((lastEventId || "").split(",").filter(Boolean).map((part) => {
+        const at = part.lastIndexOf(":");
+        return [part.slice(0, at), part.slice(at + 1)];
+      }));
+      if (position) {
+        const at = position.lastIndexOf(":");
+        ids.set(position.slice(0, at), position.slice(at + 1));
+      }
+      lastEventId = Array.from(ids, ([name, id]) => name + ":" + id).join(",");
+      for (const [type, fn] of Object.entries(handlers)) {
+        (extraHandlers[type] = extraHandlers[type] || []).push(fn);
+      }
+      connect();
+    },
+  };
 
   function handler(fn) {
     return (event) => {
@@ -368,6 +403,9 @@
       if (coverage && names.some((name) => name.startsWith("coverage-"))) location.reload();
     }));
     source.addEventListener("stream-error", () => { source.close(); });
+    for (const [type, fns] of Object.entries(extraHandlers)) {
+      source.addEventListener(type, handler((data) => fns.forEach((fn) => fn(data))));
+    }
     if (coverage) {
       source.addEventListener("entry", handler(placeEntry));
       source.addEventListener("entry-update", handler(placeEntry));

@@ -1,0 +1,285 @@
+// The discussion under a story: comments load from a small JSON endpoint (the page itself is
+// the same for every reader and can be cached), new ones arrive on the page's live stream, and a
+// signed-in reader gets the form. Comment HTML comes from the server, which escapes the text and
+// adds only paragraphs and links; everything else is set as text.
+(function () {
+  "use strict";
+
+  const section = document.getElementById("discussion");
+  if (!section) return;
+  const text = (name) => section.dataset["text" + name];
+  const list = section.querySelector(".comments");
+  const counter = section.querySelector(".discussion__count");
+  const form = section.querySelector(".discussion__form");
+  const error = form.querySelector(".discussion__error");
+  const note = section.querySelector(".discussion__note");
+  const more = section.querySelector(".discussion__more");
+  let order = "newest";
+  let account = { signed_in: false };
+  let count = Number(counter.textContent) || 0;
+
+  function csrf() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function send(url, data) {
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+      body: JSON.stringify(data),
+    });
+    let body = {};
+    try { body = await response.json(); } catch (e) { body = {}; }
+    if (!response.ok) throw new Error(body.error || text("Failed"));
+    return body;
+  }
+
+  function setCount(n) {
+    count = Math.max(0, n);
+    counter.textContent = String(count);
+  }
+
+  function button(label, action) {
+    const element = document.createElement("button");
+    element.type = "button";
+    element.className = "comment__action";
+    element.dataset.action = action;
+    element.textContent = label;
+    return element;
+  }
+
+  function commentElement(comment) {
+    const item = document.createElement("li");
+    item.className = "comment";
+    item.id = "comment-" + Number(comment.id);
+    item.dataset.id = String(comment.id);
+    item.dataset.created = comment.created_at;
+    item.dataset.author = comment.author_key || "";
+    const header = document.createElement("p");
+    header.className = "comment__meta";
+    const author = document.createElement("strong");
+    author.className = "comment__author";
+    author.textContent = comment.author;
+    const time = document.createElement("time");
+    time.dateTime = comment.created_at;
+    time.textContent = new Date(comment.created_at).toLocaleString(document.documentElement.lang, {
+      dateStyle: "medium", timeStyle: "short",
+    });
+    header.append(author, " ", time);
+    if (comment.edited) {
+      const edited = document.createElement("span");
+      edited.className = "comment__edited";
+      edited.textContent = " (" + text("Edited") + ")";
+      header.append(edited);
+    }
+    const body = document.createElement("div");
+    body.className = "comment__text";
+    body.innerHTML = comment.html; // escaped and cleaned by the server (paragraphs, links)
+    const actions = document.createElement("p");
+    actions.className = "comment__actions";
+    if (account.signed_in) {
+      if (!comment.parent) actions.append(button(text("Reply"), "reply"));
+      if (account.key && comment.author_key === account.key) {
+        actions.append(button(text("Edit"), "edit"), button(text("Delete"), "delete"));
+      } else {
+        actions.append(button(text("Report"), "report"));
+      }
+    }
+    item.append(header, body, actions);
+    if (!comment.parent) {
+      const replies = document.createElement("ol");
+      replies.className = "comment__replies";
+      for (const reply of comment.replies || []) replies.append(commentElement(reply));
+      item.append(replies);
+    }
+    return item;
+  }
+
+  function find(id) {
+    return list.querySelector('.comment[data-id="' + Number(id) + '"]');
+  }
+
+  function place(comment) {
+    if (find(comment.id)) return false;
+    const element = commentElement(comment);
+    if (comment.parent) {
+      const parent = find(comment.parent);
+      if (!parent) return false;
+      parent.querySelector(".comment__replies").append(element);
+    } else if (order === "newest") {
+      list.prepend(element);
+    } else if (more.hidden) {
+      list.append(element); // with more to load, it comes with its page
+    }
+    return true;
+  }
+
+  async function load(after) {
+    const params = new URLSearchParams({ order });
+    if (after) params.set("after", after);
+    const response = await fetch(section.dataset.comments + "?" + params, { credentials: "same-origin" });
+    if (!response.ok) return null;
+    const data = await response.json();
+    if (!after) list.replaceChildren();
+    for (const comment of data.comments) list.append(commentElement(comment));
+    more.hidden = !data.next;
+    more.dataset.after = data.next || "";
+    setCount(data.count);
+    showMode(data.mode);
+    return data;
+  }
+
+  function showMode(mode) {
+    note.hidden = mode === "open";
+    note.textContent = mode === "closed" ? text("Closed") : mode === "premoderated" ? text("Premoderated") : "";
+    if (mode === "closed") form.hidden = true;
+    section.dataset.mode = mode;
+  }
+
+  function showError(message) {
+    error.textContent = message;
+    error.hidden = !message;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError("");
+    const field = form.elements.text;
+    const data = { text: field.value };
+    if (form.dataset.parent) data.parent = form.dataset.parent;
+    form.querySelector("button[type=submit]").disabled = true;
+    try {
+      const comment = await send(section.dataset.post, data);
+      field.value = "";
+      if (comment.pending) {
+        note.hidden = false;
+        note.textContent = comment.message;
+      } else if (place(comment)) {
+        setCount(count + 1);
+      }
+      resetReply();
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      form.querySelector("button[type=submit]").disabled = false;
+    }
+  });
+
+  function resetReply() {
+    delete form.dataset.parent;
+    if (form.parentElement !== section) section.insertBefore(form, section.querySelector(".discussion__order"));
+  }
+
+  list.addEventListener("click", async (event) => {
+    const target = event.target.closest("button[data-action]");
+    if (!target) return;
+    const item = target.closest(".comment");
+    const id = item.dataset.id;
+    const action = target.dataset.action;
+    try {
+      if (action === "reply") {
+        form.dataset.parent = id;
+        item.append(form);
+        form.elements.text.focus();
+      } else if (action === "delete") {
+        if (!window.confirm(text("ConfirmDelete"))) return;
+        await send("/discussion/comments/" + Number(id) + "/delete/", {});
+        removeComment({ id });
+      } else if (action === "report") {
+        const result = await send("/discussion/comments/" + Number(id) + "/report/", { reason: "other" });
+        target.replaceWith(Object.assign(document.createElement("span"), { textContent: result.message }));
+      } else if (action === "edit") {
+        startEdit(item);
+      }
+    } catch (e) {
+      window.alert(e.message);
+    }
+  });
+
+  function startEdit(item) {
+    if (item.querySelector(".comment__editor")) return;
+    const editor = document.createElement("form");
+    editor.className = "comment__editor";
+    const area = document.createElement("textarea");
+    area.name = "text";
+    area.maxLength = 2000;
+    area.rows = 3;
+    area.value = item.querySelector(".comment__text").innerText.trim();
+    const save = document.createElement("button");
+    save.type = "submit";
+    save.textContent = text("Save");
+    const cancel = button(text("Cancel"), "cancel-edit");
+    const problem = document.createElement("p");
+    problem.setAttribute("role", "alert");
+    editor.append(area, save, cancel, problem);
+    item.querySelector(".comment__text").after(editor);
+    cancel.addEventListener("click", () => editor.remove());
+    editor.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        const comment = await send("/discussion/comments/" + Number(item.dataset.id) + "/edit/", { text: area.value });
+        editor.remove();
+        if (comment.pending) {
+          removeComment(comment);
+          note.hidden = false;
+          note.textContent = comment.message;
+        } else {
+          updateComment(comment);
+        }
+      } catch (e) {
+        problem.textContent = e.message;
+      }
+    });
+  }
+
+  function updateComment(comment) {
+    const existing = find(comment.id);
+    if (!existing) return;
+    const replies = existing.querySelector(".comment__replies");
+    const element = commentElement(comment);
+    if (replies) element.querySelector(".comment__replies").replaceWith(replies);
+    existing.replaceWith(element);
+  }
+
+  function removeComment(data) {
+    const existing = find(data.id);
+    if (!existing) return;
+    const gone = 1 + existing.querySelectorAll(".comment").length;
+    existing.remove();
+    setCount(count - gone);
+  }
+
+  more.addEventListener("click", () => load(more.dataset.after));
+  for (const choice of section.querySelectorAll("[data-order]")) {
+    choice.addEventListener("click", () => {
+      order = choice.dataset.order;
+      for (const other of section.querySelectorAll("[data-order]")) {
+        other.setAttribute("aria-pressed", String(other === choice));
+      }
+      load();
+    });
+  }
+
+  const accountReady = (window.datelineAccount || Promise.resolve({ signed_in: false })).then((state) => {
+    account = state;
+    section.querySelector(".discussion__signin").hidden = state.signed_in;
+    if (state.signed_in && section.dataset.mode !== "closed") {
+      form.hidden = false;
+      if (!state.verified) showError(text("Unverified"));
+    }
+  });
+
+  accountReady.then(() => load()).then((data) => {
+    if (!data || !window.datelineStream) return;
+    window.datelineStream.add(section.dataset.channel, data.last_event_id, {
+      comment: (comment) => { if (place(comment)) setCount(count + 1); },
+      "comment-update": updateComment,
+      "comment-remove": removeComment,
+      "stream-reset": (reset) => {
+        if ((reset.channels || []).includes(section.dataset.channel)) load();
+      },
+    });
+  });
+})();
