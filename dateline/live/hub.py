@@ -141,11 +141,12 @@ class Hub:
         """Register a stream for ``channels``. Channels without a position in ``resume``
         start from now."""
         self._start()
-        unknown = [name for name in channels if name not in self.channels]
-        if unknown:
+        while unknown := [name for name in channels if name not in self.channels]:
+            # Another stream may leave (and drop a channel's state) while this one reads.
             current = await self.read(_current_ids, unknown)
             for name in unknown:
                 self.channels.setdefault(name, ChannelState(current.get(name, 0)))
+        # From here to the end nothing awaits, so every state is still there.
         listener = Listener(
             channels,
             {name: resume.get(name, self.channels[name].last_id) for name in channels},

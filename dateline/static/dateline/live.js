@@ -403,6 +403,14 @@
       if (coverage && names.some((name) => name.startsWith("coverage-"))) location.reload();
     }));
     source.addEventListener("stream-error", () => { source.close(); });
+    const current = source;
+    source.addEventListener("error", () => {
+      // The browser retries by itself, except after an answer that is not a stream: then
+      // this page tries again a little later.
+      if (current.readyState === EventSource.CLOSED && current === source) {
+        setTimeout(() => { if (current === source) connect(); }, 3000 + Math.random() * 4000);
+      }
+    });
     for (const [type, fns] of Object.entries(extraHandlers)) {
       source.addEventListener(type, handler((data) => fns.forEach((fn) => fn(data))));
     }
