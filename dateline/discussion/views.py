@@ -152,6 +152,18 @@ def report(request, comment_id):
     )
 
 
+@require_GET
+def counts_json(request):
+    """Published comments per story, for the cards of a front: ?ids=1,2,3 (at most 100)."""
+    raw = request.GET.get("ids", "")
+    ids = [int(part) for part in raw.split(",") if part.isdigit()][:100]
+    if not ids:
+        return JsonResponse({"error": _("Give the stories' ids, e.g. ?ids=1,2,3.")}, status=400)
+    response = JsonResponse({str(k): v for k, v in counts(ids).items()})
+    response["Cache-Control"] = "public, max-age=30"
+    return response
+
+
 def counts(page_ids) -> dict[int, int]:
     """Published comments per page, for lists of stories (one query)."""
     rows = (

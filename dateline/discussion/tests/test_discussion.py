@@ -362,3 +362,19 @@ def test_pages_without_comments_refuse_them(client, edition, make_reader):
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_fronts_get_comment_counts_for_their_cards_in_one_request(
+    client, story, make_story, make_reader, django_assert_num_queries
+):
+    other = make_story("No Comments Here")
+    client.force_login(make_reader("Ada"))
+    post(client, story, "One.")
+    post(client, story, "Two.")
+    client.logout()
+    front = client.get("/en/").content.decode()
+    assert f'data-comment-count="{story.pk}"' in front
+    with django_assert_num_queries(1):
+        counts = client.get(f"/discussion/counts.json?ids={story.pk},{other.pk}").json()
+    assert counts == {str(story.pk): 2}
+    assert client.get("/discussion/counts.json?ids=x").status_code == 400

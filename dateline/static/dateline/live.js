@@ -17,6 +17,24 @@
     });
   }
 
+  // Comment counts on story cards: one small request for all the cards of the page.
+  const countSlots = document.querySelectorAll("[data-comment-count]");
+  if (countSlots.length) {
+    const ids = Array.from(new Set(Array.from(countSlots, (slot) => slot.dataset.commentCount)));
+    fetch("/discussion/counts.json?ids=" + ids.slice(0, 100).join(","))
+      .then((response) => (response.ok ? response.json() : {}))
+      .then((counts) => {
+        for (const slot of countSlots) {
+          const n = counts[slot.dataset.commentCount];
+          if (!n) continue;
+          slot.textContent = "💬 " + n;
+          slot.setAttribute("aria-label", n + " " + (slot.dataset.label || ""));
+          slot.hidden = false;
+        }
+      })
+      .catch(() => {});
+  }
+
   const feed = document.getElementById("newsfeed");
   if (!feed) return;
 
