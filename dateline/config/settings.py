@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dateline.subscriptions",
     "dateline.api",
     "dateline.live",
+    "dateline.wire",
     "dateline.discussion",
     "dateline.demo",
     "wagtail.contrib.forms",

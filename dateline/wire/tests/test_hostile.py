@@ -1,0 +1,193 @@
+"""Hostile input is refused within seconds and small memory, and other sources go on."""
+
+import gzip
+import http.server
+import resource
+import threading
+import time
+
+import pytest
+
+from dateline.wire import fetching
+from dateline.wire.fetching import FetchError, fetch
+from dateline.wire.ingest import ingest_source
+from dateline.wire.models import WireItem, WireSource
+from dateline.wire.parsers import ParseError, parse
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<ROOT><title>&lol4;</title></ROOT>"""
+EXTERNAL = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<ROOT><title>&xxe;</title></ROOT>"""
+FEED = b"""<rss version="2.0"><channel><title>Herald</title><item><title>Fine story</title>
+<guid>fine-1</guid><description>All is well.</description></item></channel></rss>"""
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize("fmt", ["newsml", "feed"])
+@pytest.mark.parametrize("name, data", [("bomb", BILLION_LAUGHS), ("xxe", EXTERNAL)])
+def test_it_refuses_entity_bombs_and_external_entities(fmt, name, data):
+    for root in (b"ROOT",):
+        document = data.replace(root, b"newsItem" if fmt == "newsml" else b"rss")
+        started = time.monotonic()
+        with pytest.raises(ParseError, match="refused"):
+            parse(document, format=fmt)
+        assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("fmt", ["newsml", "feed"])
+def test_it_refuses_deep_nesting(fmt):
+    root = b"newsItem" if fmt == "newsml" else b"rss"
+    document = b"<" + root + b">" + b"<a>" * 50_000 + b"</a>" * 50_000 + b"</" + root + b">"
+    with pytest.raises(ParseError, match="nested more than"):
+        parse(document, format=fmt)
+
+
+def test_it_refuses_a_50_mb_feed_before_parsing_it(tmp_path):
+    from dateline.wire.ingest import IngestError, parse_input
+
+    path = tmp_path / "big.xml"
+    item = b"<item><title>Filler</title><description>" + b"x" * 1000 + b"</description></item>"
+    with path.open("wb") as handle:
+        handle.write(b"<rss version='2.0'><channel>")
+        for _ in range(50 * 1024):
+            handle.write(item)
+        handle.write(b"</channel></rss>")
+    assert path.stat().st_size > 50 * 2**20
+    started = time.monotonic()
+    with pytest.raises(IngestError, match="larger than 10 MB"):
+        parse_input(str(path))
+    with pytest.raises(ParseError, match="larger than 10 MB"):
+        parse(path.read_bytes(), format="feed")
+    assert time.monotonic() - started < 5
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    routes: dict = {}
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        status, headers, body = self.routes[self.path]
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if isinstance(body, bytes):
+            self.wfile.write(body)
+        else:
+            for chunk in body():
+                try:
+                    self.wfile.write(chunk)
+                except OSError:
+                    return
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(monkeypatch):
+    """A local HTTP server that the fetcher may reach only through the test allowance."""
+    _Handler.routes = {}
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    port = httpd.server_address[1]
+    monkeypatch.setattr(fetching, "TEST_ALLOWANCE", frozenset({("127.0.0.1", port)}))
+    yield f"http://127.0.0.1:{port}", _Handler.routes
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_it_refuses_loopback_private_and_link_local_addresses():
+    for url in (
+        "http://127.0.0.1/feed",
+        "http://localhost/feed",
+        "http://10.0.0.8/feed",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://224.0.0.1/",
+        "http://0.0.0.0/",
+    ):
+        with pytest.raises(FetchError, match="not a public address"):
+            fetch(url)
+    for url in ("file:///etc/passwd", "ftp://example.org/x", "gopher://x/"):
+        with pytest.raises(FetchError, match="only http and https"):
+            fetch(url)
+
+
+def test_the_test_allowance_is_one_address_and_port(server):
+    base, routes = server
+    routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, FEED)
+    assert fetch(f"{base}/feed").content == FEED
+    other_port = "http://127.0.0.1:1/feed"
+    with pytest.raises(FetchError, match="not a public address"):
+        fetch(other_port)
+
+
+def test_it_refuses_a_redirect_to_loopback(server):
+    base, routes = server
+    routes["/feed"] = (302, {"Location": "http://127.0.0.1:9/secret"}, b"")
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="127.0.0.1, which is not a public address"):
+        fetch(f"{base}/feed")
+    assert time.monotonic() - started < 5
+
+
+def test_it_refuses_a_gzip_bomb_quickly_and_in_small_memory(server):
+    base, routes = server
+    bomb = gzip.compress(b"\0" * (200 * 2**20), compresslevel=9)  # 200 MB inflated
+    assert len(bomb) < 300_000
+    routes["/bomb"] = (
+        200,
+        {"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"},
+        bomb,
+    )
+    before = _max_rss_mb()
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="inflates to more than 10 MB"):
+        fetch(f"{base}/bomb")
+    assert time.monotonic() - started < 5
+    assert _max_rss_mb() - before < 60
+
+
+def test_it_stops_reading_an_endless_answer(server):
+    base, routes = server
+
+    def endless():
+        while True:
+            yield b"x" * 65536
+
+    routes["/endless"] = (200, {"Content-Type": "text/html"}, endless)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="larger than 10 MB"):
+        fetch(f"{base}/endless")
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.django_db
+def test_a_hostile_source_fails_alone_and_the_others_are_ingested(server, edition):
+    base, routes = server
+    routes["/good"] = (200, {"Content-Type": "application/rss+xml"}, FEED)
+    routes["/bomb"] = (200, {"Content-Type": "application/rss+xml"}, BILLION_LAUGHS)
+    routes["/redirect"] = (302, {"Location": "http://10.1.2.3/"}, b"")
+    bad = WireSource.objects.create(name="Bad", kind="feed", url=f"{base}/bomb", edition=edition)
+    sneaky = WireSource.objects.create(
+        name="Sneaky", kind="feed", url=f"{base}/redirect", edition=edition
+    )
+    good = WireSource.objects.create(name="Good", kind="feed", url=f"{base}/good", edition=edition)
+    for source in (bad, sneaky, good):
+        ingest_source(source)
+    bad.refresh_from_db()
+    sneaky.refresh_from_db()
+    good.refresh_from_db()
+    assert "refused" in bad.last_error
+    assert "not a public address" in sneaky.last_error
+    assert good.last_error == "" and good.last_success_at is not None
+    assert list(WireItem.objects.values_list("headline", flat=True)) == ["Fine story"]
