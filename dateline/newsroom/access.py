@@ -19,6 +19,17 @@ def newsroom_stories(user):
     return ArticlePage.objects.filter(pk__in=pages.values("pk"))
 
 
+def works_on_stories(user) -> bool:
+    """Return whether ``user`` holds any right on stories (reporters, editors, administrators)."""
+    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
+
+
+def moderates_comments(user) -> bool:
+    """Return whether ``user`` may moderate readers' comments (moderators, editors,
+    administrators)."""
+    return user.has_perm("discussion.moderate_comment")
+
+
 def can_withdraw(user, story: ArticlePage) -> bool:
     """Return whether ``user`` may withdraw ``story``: only those who may publish it (editors
     and administrators of its edition), and only while it is published or scheduled and not

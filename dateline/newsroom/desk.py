@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.models import Revision, WorkflowState
 
 from dateline.articles.models import ArticlePage
+from dateline.discussion.models import Comment
 
 LIMIT = 50
 
@@ -23,24 +24,15 @@ class Desk:
     expiring: list[ArticlePage] = field(default_factory=list)
     pending: list[WorkflowState] = field(default_factory=list)
     withdrawn_today: list[ArticlePage] = field(default_factory=list)
-
-    def __bool__(self):
-        return any(
-            (
-                self.published_today,
-                self.scheduled,
-                self.embargoed,
-                self.expiring,
-                self.pending,
-                self.withdrawn_today,
-            )
-        )
+    # Readers' comments waiting for a moderator; None when the desk is not a moderator's.
+    pending_comments: int | None = None
 
 
-def newsroom_desk(stories, now: dt.datetime | None = None) -> Desk:
+def newsroom_desk(stories, *, comments: bool = False, now: dt.datetime | None = None) -> Desk:
     """Return the desk for ``stories`` (the queryset of stories the user may see): what went
     live since midnight in the active time zone, what is scheduled, under embargo or due to
-    come down, what was withdrawn today, and the submissions waiting in the review workflow."""
+    come down, what was withdrawn today, the submissions waiting in the review workflow and,
+    with ``comments``, how many readers' comments wait for a moderator."""
     now = now or timezone.now()
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     embargoed = list(stories.embargoed(now).order_by("embargo_until")[:LIMIT])
@@ -79,5 +71,8 @@ def newsroom_desk(stories, now: dt.datetime | None = None) -> Desk:
         pending=[state for state in pending if state.story is not None][:LIMIT],
         withdrawn_today=list(
             stories.filter(withdrawn_at__gte=midnight).order_by("-withdrawn_at")[:LIMIT]
+        ),
+        pending_comments=(
+            Comment.objects.filter(status=Comment.Status.PENDING).count() if comments else None
         ),
     )

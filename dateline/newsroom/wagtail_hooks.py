@@ -4,10 +4,14 @@ from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from dateline.articles.models import ArticlePage
-from dateline.newsroom.access import can_withdraw, newsroom_stories
+from dateline.newsroom.access import (
+    can_withdraw,
+    moderates_comments,
+    newsroom_stories,
+    works_on_stories,
+)
 from dateline.newsroom.desk import newsroom_desk
 from dateline.newsroom.views import withdraw
 
@@ -70,17 +74,24 @@ class NewsroomDeskPanel(Component):
     template_name = "newsroom/desk_panel.html"
     order = 50  # before Wagtail's own panels (moderation 210+, recent edits 250)
 
-    def __init__(self, desk):
+    def __init__(self, desk, *, show_stories: bool):
         self.desk = desk
+        self.show_stories = show_stories
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         context["desk"] = self.desk
+        context["show_stories"] = self.show_stories
         return context
 
 
 @hooks.register("construct_homepage_panels")
 def add_newsroom_desk(request, panels):
-    # Photo editors and moderators have no page permissions: the desk is not theirs.
-    if PagePermissionPolicy().user_has_any_permission(request.user, {"add", "change", "publish"}):
-        panels.append(NewsroomDeskPanel(newsroom_desk(newsroom_stories(request.user))))
+    # Stories for those with rights on them, comments for moderators; photo editors have neither.
+    stories, comments = works_on_stories(request.user), moderates_comments(request.user)
+    if stories or comments:
+        desk = newsroom_desk(
+            newsroom_stories(request.user) if stories else ArticlePage.objects.none(),
+            comments=comments,
+        )
+        panels.append(NewsroomDeskPanel(desk, show_stories=stories))

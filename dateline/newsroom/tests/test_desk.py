@@ -8,6 +8,7 @@ from django.utils import timezone
 from conftest import story_form
 from dateline.articles.actions import publish_story, withdraw_story
 from dateline.articles.models import ArticlePage
+from dateline.discussion.models import Comment
 from dateline.newsroom.roles import EDITORS, MODERATORS, PHOTO_EDITORS, REPORTERS
 from dateline.sections.models import Section
 
@@ -30,6 +31,10 @@ def test_the_desk_shows_todays_stories_by_state_and_what_waits_for_review(
     expiring = make_story("Offer Ends Soon")
     ArticlePage.objects.filter(pk=expiring.pk).update(expire_at=now + dt.timedelta(hours=2))
     withdraw_story(make_story("Pulled Story"))
+    commented = make_story("Much Discussed Story")
+    for text in ("First held comment", "Second held comment"):
+        Comment.objects.create(page=commented, text=text, status=Comment.Status.PENDING)
+    Comment.objects.create(page=commented, text="A published comment")
 
     client.force_login(staff[REPORTERS])
     add_url = client.get("/admin/stories/new/")["Location"]
@@ -59,13 +64,25 @@ def test_the_desk_shows_todays_stories_by_state_and_what_waits_for_review(
     assert "Reporter&#x27;s Submission" in pending and "submitted by reporters" in pending
     story = ArticlePage.objects.get(slug="reporters-submission")
     assert f'href="/admin/pages/{story.pk}/edit/"' in pending
+    comments = section_of(html, "desk-comments")
+    assert "Comments waiting for a moderator (2)" in comments
+    assert 'href="/admin/discussion/?queue=waiting"' in comments
 
 
-def test_reporters_see_the_desk_photo_editors_and_moderators_do_not(client, staff, make_story):
-    make_story("A Story of the Day")
+def test_each_role_sees_its_part_of_the_desk(client, staff, make_story):
+    story = make_story("A Story of the Day")
+    Comment.objects.create(page=story, text="Held comment", status=Comment.Status.PENDING)
+
     client.force_login(staff[REPORTERS])
-    assert "Newsroom today" in client.get("/admin/").content.decode()
-    for role in (PHOTO_EDITORS, MODERATORS):
-        client.force_login(staff[role])
-        html = client.get("/admin/").content.decode()
-        assert "Newsroom today" not in html and "A Story of the Day" not in html
+    html = client.get("/admin/").content.decode()
+    assert "A Story of the Day" in section_of(html, "desk-published")
+    assert 'id="desk-comments"' not in html
+
+    client.force_login(staff[MODERATORS])
+    html = client.get("/admin/").content.decode()
+    assert "Comments waiting for a moderator (1)" in section_of(html, "desk-comments")
+    assert 'id="desk-published"' not in html and "A Story of the Day" not in html
+
+    client.force_login(staff[PHOTO_EDITORS])
+    html = client.get("/admin/").content.decode()
+    assert "Newsroom today" not in html and "A Story of the Day" not in html
