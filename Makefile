@@ -27,9 +27,11 @@ demo: install
 	@echo "  One user per role, same password: reporter, editor, photoeditor, moderator, administrator"
 	@echo "  Mail the site sends is written to $(DATELINE_VAR_DIR)/mail/. Stop with Ctrl-C."
 	@echo ""
-	@# The scheduler publishes what is scheduled, beside the web server, and stops with it.
+	@# The scheduler publishes what is scheduled and the wire poller fetches the newsroom's
+	@# sources, beside the web server; both stop with it.
 	DATELINE_DEMO=1 $(BIN)/dateline run-scheduler & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	DATELINE_DEMO=1 $(BIN)/dateline poll-wire & poller=$$!; \
+	trap 'kill $$scheduler $$poller 2>/dev/null' EXIT INT TERM; \
 	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/uvicorn dateline.config.asgi:application \
 		--host $(HOST) --port $(PORT) --no-access-log
 
