@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
@@ -102,3 +103,29 @@ def test_a_reporter_submits_a_story_from_the_newsroom_and_it_is_not_published(
     data["action-publish"] = "publish"
     client.post(f"/admin/pages/{story.pk}/edit/", data)
     assert not ArticlePage.objects.get(pk=story.pk).live
+
+
+@pytest.mark.parametrize("role", [REPORTERS, PHOTO_EDITORS, MODERATORS])
+def test_only_editors_and_administrators_publish_a_story_from_the_newsroom(
+    staff, client, make_story, role
+):
+    from dateline.sections.models import Section
+
+    story = make_story("Waiting Draft", publish=False)
+    Page.objects.filter(pk=story.pk).update(owner=staff[REPORTERS])
+    data = story_form(
+        Section.objects.get(slug="world"),
+        title="Waiting Draft",
+        slug=story.slug,
+        paragraph="Draft text.",
+        **{"action-publish": "publish"},
+    )
+    client.force_login(staff[role])
+    client.post(f"/admin/pages/{story.pk}/edit/", data)
+    assert not ArticlePage.objects.get(pk=story.pk).live
+    assert client.get(story.url).status_code == 404
+
+    client.force_login(staff[EDITORS])
+    assert client.post(f"/admin/pages/{story.pk}/edit/", data).status_code == 302
+    assert ArticlePage.objects.get(pk=story.pk).live
+    assert client.get(story.url).status_code == 200
