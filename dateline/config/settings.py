@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dateline.live",
     "dateline.wire",
     "dateline.discussion",
+    "dateline.chats",
     "dateline.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",

@@ -40,6 +40,7 @@ edition_patterns = [
     re_path(rf"^{EDITION}/people/{SLUG % 'person_slug'}/$", fronts.person_page, name="person"),
     re_path(rf"^{EDITION}/people/{SLUG % 'person_slug'}/feed/$", AuthorFeed(), name="author_feed"),
     re_path(rf"^{EDITION}/people/{SLUG % 'person_slug'}/feed/atom/$", atom(AuthorFeed)),
+    re_path(rf"^{EDITION}/chats/", include("dateline.chats.urls")),
     re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/feed/$", SectionFeed(), name="section_feed"),
     re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/feed/atom/$", atom(SectionFeed)),
     re_path(rf"^{EDITION}/{SLUG % 'section_slug'}/$", fronts.section_front, name="section"),

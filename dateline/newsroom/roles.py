@@ -53,7 +53,9 @@ LIVE_ENTRIES = (
     "live.change_liveentry",
     "live.delete_liveentry",
 )
-MODERATE = ("discussion.moderate_comment",)
+MODERATE = ("discussion.moderate_comment", "chats.moderate_chat")
+# Opening and editing chat rooms (per topic or per story).
+CHAT_ROOMS = ("chats.view_chatroom", "chats.add_chatroom", "chats.change_chatroom")
 
 ROLES = [
     Role(
@@ -66,7 +68,7 @@ ROLES = [
         EDITORS,
         page=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         images=("add_image", "choose_image"),
-        models=(ADMIN_ACCESS, *CHOOSE, *SNIPPETS, *LIVE_ENTRIES, *MODERATE),
+        models=(ADMIN_ACCESS, *CHOOSE, *SNIPPETS, *LIVE_ENTRIES, *MODERATE, *CHAT_ROOMS),
     ),
     Role(
         PHOTO_EDITORS,
@@ -98,6 +100,7 @@ ROLES = [
             *SNIPPETS,
             *LIVE_ENTRIES,
             *MODERATE,
+            *CHAT_ROOMS,
             "sections.delete_section",
             "people.delete_person",
             "mediabank.view_licencerequest",

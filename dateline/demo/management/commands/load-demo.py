@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from dateline.articles.loading import load_stories
 from dateline.articles.models import ArticlePage
+from dateline.chats.actions import open_general_room
 from dateline.demo.content import SECTIONS, STORIES, load_demo_stories, photo_files
 from dateline.demo.live import load_demo_coverage
 from dateline.demo.photos import make_photo
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             footer_note="Sample content: every story, person and photo on this demo site is "
             "made up for Dateline's demonstration.",
         )
+        open_general_room(edition)
         for order, (slug, name) in enumerate(SECTIONS):
             Section.objects.get_or_create(
                 edition=edition, slug=slug, defaults={"name": name, "sort_order": order}
