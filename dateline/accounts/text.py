@@ -35,6 +35,8 @@ def clean_text(
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
     if not text:
         raise ValidationError(_("Write something first."), code="empty")
+    if not multiline and "\n" in text:
+        raise ValidationError(_("Keep it on one line."), code="multiline")
     allowed = {"\n", "\t"} if multiline else set()
     for char in text:
         if char not in allowed and unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
@@ -62,6 +64,4 @@ def clean_text(
             % {"max": max_length, "count": len(text)},
             code="too_long",
         )
-    if not multiline and "\n" in text:
-        raise ValidationError(_("Keep it on one line."), code="multiline")
     return text

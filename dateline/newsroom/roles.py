@@ -54,6 +54,8 @@ LIVE_ENTRIES = (
     "live.delete_liveentry",
 )
 MODERATE = ("discussion.moderate_comment", "chats.moderate_chat")
+# The wire desk's sources.
+WIRE_SOURCES = ("wire.view_wiresource", "wire.add_wiresource", "wire.change_wiresource")
 # Opening and editing chat rooms (per topic or per story).
 CHAT_ROOMS = ("chats.view_chatroom", "chats.add_chatroom", "chats.change_chatroom")
 
@@ -68,7 +70,15 @@ ROLES = [
         EDITORS,
         page=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
         images=("add_image", "choose_image"),
-        models=(ADMIN_ACCESS, *CHOOSE, *SNIPPETS, *LIVE_ENTRIES, *MODERATE, *CHAT_ROOMS),
+        models=(
+            ADMIN_ACCESS,
+            *CHOOSE,
+            *SNIPPETS,
+            *LIVE_ENTRIES,
+            *MODERATE,
+            *CHAT_ROOMS,
+            *WIRE_SOURCES,
+        ),
     ),
     Role(
         PHOTO_EDITORS,
@@ -101,6 +111,8 @@ ROLES = [
             *LIVE_ENTRIES,
             *MODERATE,
             *CHAT_ROOMS,
+            *WIRE_SOURCES,
+            "wire.delete_wiresource",
             "sections.delete_section",
             "people.delete_person",
             "mediabank.view_licencerequest",

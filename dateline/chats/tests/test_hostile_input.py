@@ -15,7 +15,7 @@ HOSTILE_TEXT = [
     ("null byte \x00 here", "control"),
     ("bell \x07", "control"),
     ("escape \x1b[31m red", "control"),
-    ("two\nlines", "control"),
+    ("two\nlines", "one line"),
     ("\u202eevil reversed", "direction"),
     ("isolate \u2066hidden\u2069", "direction"),
     ("<script>alert(1)</script>", "plain text"),
