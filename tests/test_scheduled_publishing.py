@@ -12,7 +12,8 @@ def fetch(url):
 
 
 def test_a_scheduled_story_goes_live_without_anyone_running_a_command(demo, tmp_path):
-    go_live = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=4)
+    # Far enough ahead that loading the file (a new process, slow on a busy machine) ends first.
+    go_live = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
     story_file = tmp_path / "scheduled.json"
     story_file.write_text(
         json.dumps(
@@ -30,7 +31,9 @@ def test_a_scheduled_story_goes_live_without_anyone_running_a_command(demo, tmp_
         )
     )
     demo.dateline("load-stories", str(story_file), "--publish")
-    assert "Ceasefire Takes Hold at Dawn" not in fetch(demo.url + "/en/")
+    front = fetch(demo.url + "/en/")
+    assert dt.datetime.now(dt.UTC) < go_live, "loading took too long to see the story scheduled"
+    assert "Ceasefire Takes Hold at Dawn" not in front
 
     deadline = time.monotonic() + 45
     while "Ceasefire Takes Hold at Dawn" not in fetch(demo.url + "/en/"):
