@@ -4,7 +4,7 @@ import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from wagtail.models import Page, Revision
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         """Publish what has come due and unpublish what has expired (Wagtail's
         publish_scheduled); print and return how many items changed. A failure is reported
         and the loop goes on."""
-        close_old_connections()
+        refresh_connections()
         now = timezone.now()
         due = list(
             Revision.objects.filter(approved_go_live_at__lt=now).values_list(
@@ -57,9 +57,17 @@ class Command(BaseCommand):
             self.stderr.write(f"{timezone.now():%H:%M:%S} scheduler error: {error!r}")
             return 0
         finally:
-            close_old_connections()
+            refresh_connections()
         for title in due:
             self.stdout.write(f"{timezone.now():%H:%M:%S} published: {title}")
         for title in expired:
             self.stdout.write(f"{timezone.now():%H:%M:%S} unpublished (expired): {title}")
         return len(due) + len(expired)
+
+
+def refresh_connections() -> None:
+    """Drop database connections that are broken or past their age, as Django does between
+    requests, so that a long-running scheduler survives a database restart. Not inside a
+    transaction (``--once`` called from code that holds one): that would end it."""
+    if not any(connection.in_atomic_block for connection in connections.all(initialized_only=True)):
+        close_old_connections()
