@@ -1,11 +1,17 @@
-"""`python -m benchmarks`: set up a throwaway demo site and run every benchmark against it."""
+"""`python -m benchmarks [name …]`: run the benchmarks named (all of them when none is), those
+that need one against a throwaway demo site set up first."""
 
+import importlib
 import os
 import sys
 import tempfile
 
+# Each benchmark is a module of this package with a run() function; the value says whether it
+# needs the demo site (and Django) set up before it runs.
+BENCHMARKS = {"pages": True, "wire": False, "live": True}
 
-def main() -> int:
+
+def set_up_site() -> None:
     var = tempfile.mkdtemp(prefix="dateline-bench-")
     os.environ.update(
         DATELINE_VAR_DIR=var,
@@ -22,11 +28,20 @@ def main() -> int:
     print(f"Setting up a demo site in {var} …", flush=True)
     call_command("migrate", verbosity=0)
     call_command("load-demo", verbosity=0)
-    from benchmarks import pages
 
-    pages.run()
+
+def main(names: list[str]) -> int:
+    chosen = names or list(BENCHMARKS)
+    unknown = [name for name in chosen if name not in BENCHMARKS]
+    if unknown:
+        print(f"Unknown benchmark {', '.join(unknown)}: choose from {', '.join(BENCHMARKS)}.")
+        return 2
+    if any(BENCHMARKS[name] for name in chosen):
+        set_up_site()
+    for name in chosen:
+        importlib.import_module(f"benchmarks.{name}").run()
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
