@@ -98,7 +98,7 @@ def test_an_embargoed_story_goes_live_by_itself_counts_its_reads_and_is_withdraw
     ).first.get_attribute("href")
     with page.expect_response(lambda r: "/reads/" in r.url) as beacon:
         page.goto(story_url)
-    expect(page.locator("h1")).to_have_text(HEADLINE)
+    expect(page.locator("h1#story-headline")).to_have_text(HEADLINE)
     assert beacon.value.status == 204
 
     # That visit counted (the page's script posts it): the story is among the most read.
