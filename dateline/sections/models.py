@@ -7,7 +7,19 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 # Paths under an edition that belong to the site, so no section may take them.
-RESERVED_SLUGS = {"search", "tags", "people", "archive", "subscribe", "feed", "mediabank", "admin"}
+RESERVED_SLUGS = {
+    "search",
+    "tags",
+    "people",
+    "archive",
+    "subscribe",
+    "feed",
+    "mediabank",
+    "admin",
+    "corrections",
+    "chats",
+    "newsfeed.json",
+}
 
 
 class Section(index.Indexed, models.Model):
