@@ -17,6 +17,8 @@ from dateline.live.events import current_event_id
 from dateline.live.models import BreakingNews
 from dateline.live.newsfeed import newsfeed
 
+NEXT_LINK_REFRESH_SECONDS = 50 * 60
+
 
 @never_cache
 def events(request):
@@ -31,7 +33,15 @@ def events(request):
             status=403,
             content_type="text/plain; charset=utf-8",
         )
-    return eventstream_events(request)
+    response = eventstream_events(request)
+    instruct = grip.instruct
+    if instruct is not None and instruct.next_link and not instruct.next_link_timeout:
+        # Without a timeout Pushpin fetches every held stream's next link every 120 s, in bursts
+        # that delay events (docs/performance.md). The link is for paging a backlog and for gap
+        # repair, which Pushpin asks for by itself; refresh it well before its signed
+        # metadata expires (an hour).
+        instruct.next_link_timeout = NEXT_LINK_REFRESH_SECONDS
+    return response
 
 
 @require_GET
