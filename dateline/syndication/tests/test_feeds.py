@@ -34,7 +34,7 @@ def test_it_serves_every_feed_in_both_formats_with_the_story_and_its_photo_credi
     client, make_story, make_photo, url, version
 ):
     photo = make_photo(
-        caption="Minister at the podium", photographer="Maxim Blinov", agency="Sputnik"
+        caption="Minister at the podium", photographer="Rui Fontes", agency="Northwire"
     )
     make_story(
         "Minister Vows Talks",
@@ -57,8 +57,8 @@ def test_it_serves_every_feed_in_both_formats_with_the_story_and_its_photo_credi
     assert media["medium"] == "image" and media["url"].endswith(".jpg")
     assert client.get(media["url"].removeprefix("http://127.0.0.1:8000")).status_code == 200
     assert entry.media_credit == [
-        {"role": "photographer", "scheme": "urn:ebu", "content": "Maxim Blinov"},
-        {"role": "distributor", "scheme": "urn:ebu", "content": "Sputnik"},
+        {"role": "photographer", "scheme": "urn:ebu", "content": "Rui Fontes"},
+        {"role": "distributor", "scheme": "urn:ebu", "content": "Northwire"},
     ]
     assert entry.media_copyright == "© 2026 Testwire"
     # feedparser folds media:description into the entry's summary; read it from the XML.
