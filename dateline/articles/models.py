@@ -389,12 +389,9 @@ class ArticlePage(Page):
 
     def _edition_from_tree(self):
         """Return the id of the edition this story is filed under (the page at depth 2)."""
-        from dateline.editions.models import Edition
+        from dateline.editions.lookup import edition_id_for_path
 
-        if not self.path:
-            return None
-        edition = Edition.objects.filter(path=self.path[: Edition.steplen * 2]).only("pk").first()
-        return edition.pk if edition else None
+        return edition_id_for_path(self.path)
 
     def get_context(self, request, *args, **kwargs):
         from dateline.articles.queries import story_cards_for

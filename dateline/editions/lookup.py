@@ -23,3 +23,12 @@ def get_edition(code: str) -> Edition | None:
 
 def live_editions() -> list[Edition]:
     return list(Edition.objects.live().filter(depth=2).select_related("locale").order_by("path"))
+
+
+def edition_id_for_path(path: str) -> int | None:
+    """Return the id of the edition a page at tree ``path`` is filed under (its ancestor at
+    depth 2), or None."""
+    if not path:
+        return None
+    edition = Edition.objects.filter(path=path[: Edition.steplen * 2]).only("pk").first()
+    return edition.pk if edition else None

@@ -102,11 +102,10 @@ class LiveCoveragePage(Page):
         return self.coverage_end is None or self.coverage_end > timezone.now()
 
     def save(self, *args, **kwargs):
-        if not self.edition_id and self.path:
-            from dateline.editions.models import Edition
+        if not self.edition_id:
+            from dateline.editions.lookup import edition_id_for_path
 
-            edition = Edition.objects.filter(path=self.path[: Edition.steplen * 2]).first()
-            self.edition_id = edition.pk if edition else None
+            self.edition_id = edition_id_for_path(self.path)
         super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
