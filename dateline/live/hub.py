@@ -19,6 +19,7 @@ instead: see ``dateline.live.views.events``.
 import asyncio
 import collections
 import contextlib
+import functools
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
@@ -254,23 +255,30 @@ async def _replay(listener: Listener, names: list[str]) -> tuple[list[StoredEven
     return events, reset
 
 
-def _encode(listener: Listener, events: list[StoredEvent]) -> str:
+@functools.lru_cache(maxsize=256)
+def _encode_event(event: StoredEvent, positions: tuple[tuple[str, int], ...]) -> bytes:
+    """One event as it goes on the wire to a stream at ``positions``. Streams of the same
+    channels at the same positions (most readers of a page) share one encoding."""
+    return sse_encode_event(event.type, event.data, event_id=make_id(dict(positions))).encode()
+
+
+def _encode(listener: Listener, events: list[StoredEvent]) -> bytes:
     body = []
     for event in events:
         if event.id <= listener.last_ids[event.channel]:
             continue  # already sent (a replay and the hub can overlap)
         listener.last_ids[event.channel] = event.id
-        body.append(sse_encode_event(event.type, event.data, event_id=make_id(listener.last_ids)))
-    return "".join(body)
+        body.append(_encode_event(event, tuple(listener.last_ids.items())))
+    return b"".join(body)
 
 
-def _encode_reset(listener: Listener, names: list[str]) -> str:
+def _encode_reset(listener: Listener, names: list[str]) -> bytes:
     return sse_encode_event(
         "stream-reset",
         {"channels": names},
         event_id=make_id(listener.last_ids),
         json_encode=True,
-    )
+    ).encode()
 
 
 async def serve_stream(scope, receive, send) -> None:
@@ -308,14 +316,17 @@ async def serve_stream(scope, receive, send) -> None:
             }
         )
         events, reset = await _replay(listener, [name for name in channels if name in resume])
-        body = PADDING + OPEN
+        body = (PADDING + OPEN).encode()
         if reset:
             body += _encode_reset(listener, reset)
         body += _encode(listener, events)
         await _chunk(send, body)
         while not listener.closed:
             try:
-                await asyncio.wait_for(listener.wake.wait(), KEEP_ALIVE_SECONDS)
+                # asyncio.timeout, unlike wait_for, makes no task per wait: at thousands of
+                # streams per event that is most of the fan-out's cost.
+                async with asyncio.timeout(KEEP_ALIVE_SECONDS):
+                    await listener.wake.wait()
             except TimeoutError:
                 await send({"type": "http.response.body", "body": KEEP_ALIVE, "more_body": True})
                 continue
@@ -339,8 +350,8 @@ async def serve_stream(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
-async def _chunk(send, text: str) -> None:
-    await send({"type": "http.response.body", "body": text.encode(), "more_body": True})
+async def _chunk(send, body: bytes) -> None:
+    await send({"type": "http.response.body", "body": body, "more_body": True})
 
 
 async def _plain(send, status: int, text: str, extra_headers=()) -> None:
