@@ -164,6 +164,24 @@ def make_story(edition, make_photo):
     return make
 
 
+@pytest.fixture
+def make_reader(db, django_user_model):
+    """Make a reader account as sign-up and e-mail confirmation leave it."""
+    from allauth.account.models import EmailAddress
+
+    from dateline.accounts.models import ReaderProfile
+
+    def make(name="Ada", verified=True):
+        user = django_user_model.objects.create_user(
+            name.lower(), f"{name.lower()}@example.org", "a-long-password-1"
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
+        ReaderProfile.objects.create(user=user, display_name=name)
+        return user
+
+    return make
+
+
 def story_form(section, *, title, slug, paragraph, bylines=(), **fields):
     """Return the POST data of the newsroom's story form: a story in ``section`` with one
     paragraph; ``fields`` sets any other form field (e.g. ``"action-publish": "publish"``)."""

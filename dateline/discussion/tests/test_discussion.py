@@ -2,27 +2,11 @@ import datetime as dt
 import json
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django_eventstream.models import Event
 from wagtail.models import Page
 
 from dateline.discussion.models import Comment, DiscussionSettings, PageDiscussion, ReaderBan
-
-
-@pytest.fixture
-def make_reader(db, django_user_model):
-    from dateline.accounts.models import ReaderProfile
-
-    def make(name="Ada", verified=True):
-        user = django_user_model.objects.create_user(
-            name.lower(), f"{name.lower()}@example.org", "a-long-password-1"
-        )
-        EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
-        ReaderProfile.objects.create(user=user, display_name=name)
-        return user
-
-    return make
 
 
 @pytest.fixture
