@@ -8,7 +8,7 @@ export DATELINE_VAR_DIR ?= $(CURDIR)/var
 
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 
-.PHONY: install demo test test-postgres lint format browser bench clean
+.PHONY: install demo test test-postgres lint format browser bench clean messages
 
 install: $(VENV)/.installed
 
@@ -79,6 +79,19 @@ test-postgres: install
 	else \
 		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL): skipping the PostgreSQL run"; \
 	fi
+
+# The interface's message catalogues (docs/translating.md): collect every marked string of the
+# templates and the Python code into dateline/locale/{en,ru,ar}/LC_MESSAGES/django.po, then
+# compile the .mo files that are committed beside them. Needs GNU gettext (apt-get install gettext).
+LANGUAGES_TRANSLATED := en ru ar
+messages: install
+	cd dateline && DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) ../$(BIN)/dateline makemessages \
+		$(addprefix --locale ,$(LANGUAGES_TRANSLATED)) --domain django --extension html,txt,py \
+		--ignore 'tests/*' --ignore '*/tests/*' --ignore 'static/*' --no-obsolete --add-location file
+	cd dateline && DATELINE_TESTING=1 DATELINE_VAR_DIR=$$(mktemp -d) ../$(BIN)/dateline compilemessages \
+		$(addprefix --locale ,$(LANGUAGES_TRANSLATED))
+	@for lang in $(LANGUAGES_TRANSLATED); do printf "%s: " $$lang; \
+		msgfmt --statistics -o /dev/null dateline/locale/$$lang/LC_MESSAGES/django.po 2>&1; done
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -28,7 +28,9 @@
           const n = counts[slot.dataset.commentCount];
           if (!n) continue;
           slot.textContent = "💬 " + n;
-          slot.setAttribute("aria-label", n + " " + (slot.dataset.label || ""));
+          // "Comments: 5" rather than "5 comments", which would need the plural rules of the
+          // page's language.
+          slot.setAttribute("aria-label", (slot.dataset.label || "%(count)s").replace("%(count)s", String(n)));
           slot.hidden = false;
         }
       })
