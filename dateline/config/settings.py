@@ -65,10 +65,14 @@ INSTALLED_APPS = [
     "dateline.discussion",
     "dateline.chats",
     "dateline.demo",
+    "dateline.pagecache",
+    "dateline.production",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.simple_translation",
+    # Not wagtail.contrib.simple_translation: its "Translate" copies a page's parents into the
+    # other locale, which would make a second edition out of a story's date buckets. Stories
+    # are translated with dateline.articles.translations instead.
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -97,6 +101,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, CSRF and messages middleware, so that it sees the cookies they set.
+    "dateline.pagecache.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dateline.editions.middleware.EditionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,14 +150,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: local memory by default, Redis with REDIS_URL.
+# --- Cache: local memory by default, Redis with REDIS_URL. Redis being away is a cache miss,
+# never an error (dateline.production.cache). Sessions are in the database, not the cache.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "dateline.production.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Page cache: anonymous readers' pages kept whole in each process, in front of Django
+# (dateline.pagecache), at most PAGE_CACHE_SECONDS old and purged when what they show changes.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_MB", 64) * 1024 * 1024
 
 # --- The live stream (Server-Sent Events). Events are stored in the database with ids that
 # grow per channel. By default the app serves the streams itself (dateline.live.hub); with
@@ -281,6 +298,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Wagtail's preview panel frames the site from the admin, so frames stay allowed from the
 # same origin (and only from it); Django's deploy check would have DENY.
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+# Pushpin speaks plain HTTP to the app on this machine (TLS ends at nginx in front of it), so
+# the stream requests it forwards are not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^events/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 
 _SELF = "'self'"
@@ -301,6 +321,12 @@ CONTENT_SECURITY_POLICY = {
     # Wagtail's admin uses inline scripts and styles; the policy guards the public site.
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
 }
+
+# --- The read API (/api/): requests per minute, counted in the cache. A partner's key has its
+# own limit, set in the newsroom (this is the default for new keys); anonymous clients share
+# one limit per address.
+API_KEY_REQUESTS_PER_MINUTE = env_int("API_KEY_REQUESTS_PER_MINUTE", 600)
+API_ANONYMOUS_REQUESTS_PER_MINUTE = env_int("API_ANONYMOUS_REQUESTS_PER_MINUTE", 60)
 
 LOGGING = {
     "version": 1,
