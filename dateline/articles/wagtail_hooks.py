@@ -1,18 +1,54 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import widgets
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from dateline.articles.actions import WITHDRAW_ACTION
 from dateline.articles.forms import EDIT_SUBMISSION
 from dateline.articles.models import ArticlePage
+from dateline.articles.translations import editions_to_translate_into, translate_story_view
 from dateline.articles.views import new_story
+from dateline.editions.translations import language_name
 
 
 @hooks.register("register_admin_urls")
 def register_story_urls():
-    return [path("stories/new/", new_story, name="dateline_new_story")]
+    return [
+        path("stories/new/", new_story, name="dateline_new_story"),
+        path(
+            "stories/<int:story_id>/translate/<str:lang>/",
+            translate_story_view,
+            name="dateline_translate_story",
+        ),
+    ]
+
+
+def translate_buttons(page, user, priority):
+    """Yield a "Translate into …" button per edition the story is not in yet."""
+    if not issubclass(page.specific_class or type(page), ArticlePage):
+        return
+    if not page.permissions_for_user(user).can_edit():
+        return
+    for edition in editions_to_translate_into(page):
+        code = edition.language_code
+        yield widgets.Button(
+            _("Translate into %(language)s") % {"language": language_name(code)},
+            reverse("dateline_translate_story", args=[page.pk, code]),
+            icon_name="globe",
+            priority=priority,
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def story_translate_header_buttons(page, user, view_name=None, next_url=None):
+    yield from translate_buttons(page, user, priority=70)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def story_translate_listing_buttons(page, user, next_url=None):
+    yield from translate_buttons(page, user, priority=65)
 
 
 class NewStoryMenuItem(MenuItem):

@@ -22,6 +22,7 @@ from taggit.models import Tag
 from dateline.articles.models import ArchivePage, ArticlePage, ArticleTag
 from dateline.articles.structured_data import absolute
 from dateline.editions.lookup import live_editions
+from dateline.editions.translations import translation_groups
 from dateline.syndication.feeds import FEED_IMAGE
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -325,24 +326,11 @@ def existing_images(story) -> list[str]:
 
 def story_alternates(stories) -> dict[int, list[tuple[str, str]]]:
     """Return, for each story that has visible translations in other live editions, the
-    hreflang alternates of the whole group (itself included), in one query."""
-    keys = {story.translation_key for story in stories}
-    if not keys or len(live_editions()) < 2:
-        return {}
-    group: dict = {}
-    translations = (
-        ArticlePage.objects.visible()
-        .filter(translation_key__in=keys, edition__live=True)
-        .select_related("edition__locale")
-    )
-    for page in translations:
-        group.setdefault(page.translation_key, []).append(
-            (page.edition.language_code, absolute(page.url))
-        )
+    hreflang alternates of the whole group (itself included), in one query: the same lookup
+    as the story page's own hreflang links and language switcher."""
     return {
-        story.pk: sorted(group[story.translation_key])
-        for story in stories
-        if len(group.get(story.translation_key, [])) > 1
+        pk: [(code, absolute(url)) for code, url in group.items()]
+        for pk, group in translation_groups(stories).items()
     }
 
 
