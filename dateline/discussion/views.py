@@ -2,11 +2,13 @@
 need a signed-in, verified reader, a CSRF token, and answer with JSON: the stored comment, or
 an error message the page shows as it is."""
 
+import functools
 import json
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +20,27 @@ from dateline.live.events import current_event_id
 
 PAGE_SIZE = 20
 MAX_BODY = 16 * 1024
+
+
+def in_page_language(view):
+    """Answer in the language of the page the comments are under: these addresses carry no
+    edition, and a reader of the Russian edition gets its errors and notes in Russian."""
+
+    @functools.wraps(view)
+    def answer(request, **ids):
+        if "page_id" in ids:
+            pages = Page.objects.filter(pk=ids["page_id"]).values_list("locale__language_code")
+        else:
+            pages = Comment.objects.filter(pk=ids["comment_id"]).values_list(
+                "page__locale__language_code"
+            )
+        language = pages.first()
+        if language is None:
+            return view(request, **ids)
+        with translation.override(language[0]):
+            return view(request, **ids)
+
+    return answer
 
 
 def _refused(error: actions.CommentRefused) -> JsonResponse:
@@ -45,6 +68,7 @@ def _form(request) -> dict:
     return request.POST
 
 
+@in_page_language
 @never_cache
 @require_GET
 def comments(request, page_id):
@@ -90,6 +114,7 @@ def comments(request, page_id):
     )
 
 
+@in_page_language
 @require_POST
 def post(request, page_id):
     try:
@@ -111,6 +136,7 @@ def _comment(comment_id) -> Comment:
     return get_object_or_404(Comment.objects.select_related("user"), pk=comment_id)
 
 
+@in_page_language
 @require_POST
 def edit(request, comment_id):
     try:
@@ -126,6 +152,7 @@ def edit(request, comment_id):
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
+@in_page_language
 @require_POST
 def delete(request, comment_id):
     try:
@@ -135,6 +162,7 @@ def delete(request, comment_id):
     return JsonResponse({"deleted": True})
 
 
+@in_page_language
 @require_POST
 def report(request, comment_id):
     try:

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  // Times in the page's language, with the digits the server writes in every edition (Latin
+  // digits also in Arabic, as the edition's dates and counts have them).
+  const LOCALE = (document.documentElement.lang || "en") + "-u-nu-latn";
+
   const chat = document.getElementById("chat");
   if (!chat) return;
   const text = (name) => chat.dataset["text" + name];
@@ -43,7 +47,7 @@
     const time = document.createElement("time");
     time.className = "chat__time";
     time.dateTime = message.created_at;
-    time.textContent = new Date(message.created_at).toLocaleTimeString(document.documentElement.lang, {
+    time.textContent = new Date(message.created_at).toLocaleTimeString(LOCALE, {
       hour: "2-digit", minute: "2-digit",
     });
     const author = document.createElement("strong");

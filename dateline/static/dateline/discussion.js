@@ -5,6 +5,10 @@
 (function () {
   "use strict";
 
+  // Times in the page's language, with the digits the server writes in every edition (Latin
+  // digits also in Arabic, as the edition's dates and counts have them).
+  const LOCALE = (document.documentElement.lang || "en") + "-u-nu-latn";
+
   const section = document.getElementById("discussion");
   if (!section) return;
   const text = (name) => section.dataset["text" + name];
@@ -64,7 +68,7 @@
     author.textContent = comment.author;
     const time = document.createElement("time");
     time.dateTime = comment.created_at;
-    time.textContent = new Date(comment.created_at).toLocaleString(document.documentElement.lang, {
+    time.textContent = new Date(comment.created_at).toLocaleString(LOCALE, {
       dateStyle: "medium", timeStyle: "short",
     });
     header.append(author, " ", time);

@@ -1,0 +1,80 @@
+"""Addresses outside the editions answer in the language of the edition the reader is in: the
+account pages (and the e-mails they send) and the discussion's endpoints."""
+
+import pytest
+
+from dateline.accounts.middleware import SESSION_KEY
+
+
+@pytest.fixture
+def edition(db):
+    """A Russian edition instead of the English one of the root conftest."""
+    from dateline.editions.actions import create_edition
+    from dateline.sections.models import Section
+
+    edition = create_edition(
+        "ru",
+        site_name="Тестовые новости",
+        tagline="Новости для тестов",
+        agency="Тестинформ",
+        time_zone="Europe/Moscow",
+    )
+    Section.objects.create(edition=edition, slug="world", name="В мире", sort_order=0)
+    return edition
+
+
+def test_it_shows_the_sign_in_page_in_the_language_of_the_edition_in_next(client, edition):
+    response = client.get("/accounts/login/?next=/ru/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ru"' in html
+    assert "Войти" in html
+    assert "Sign In" not in html
+    assert response["Content-Language"] == "ru"
+
+
+def test_it_takes_the_language_from_the_referring_page_and_keeps_it(client, edition):
+    from dateline.editions.actions import create_edition
+
+    create_edition("ar", site_name="أخبار الاختبار", tagline="أخبار", agency="وكالة")
+    response = client.get("/accounts/signup/", HTTP_REFERER="http://testserver/ar/")
+    assert '<html lang="ar" dir="rtl"' in response.content.decode()
+    assert client.session[SESSION_KEY] == "ar"
+    # The next account page, reached without a link from an edition, stays in Arabic.
+    response = client.get("/accounts/password/reset/")
+    assert '<html lang="ar"' in response.content.decode()
+
+
+def test_it_ignores_referrers_of_other_sites_and_unknown_languages(client, edition):
+    response = client.get("/accounts/login/?next=/xx/", HTTP_REFERER="http://elsewhere.test/ru/")
+    assert '<html lang="en"' in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_the_account_state_makes_no_session(client, edition):
+    response = client.get("/accounts/state.json", HTTP_REFERER="http://testserver/ru/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+
+
+def test_the_confirmation_mail_is_in_the_readers_language(client, edition, mailoutbox):
+    client.get("/accounts/signup/?next=/ru/")
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "reader@example.org", "password1": "a-long-pass-phrase-42",
+         "password2": "a-long-pass-phrase-42", "display_name": "Читатель"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    [mail] = mailoutbox
+    assert "Пожалуйста, подтвердите" in mail.subject, mail.subject
+
+
+def test_discussion_errors_come_in_the_language_of_the_story(client, make_story):
+    story = make_story("Землетрясение в Японии")
+    response = client.post(
+        f"/discussion/pages/{story.pk}/comments/",
+        {"text": "Привет"},
+        content_type="application/json",
+    )
+    assert response.status_code in (401, 403)
+    assert response.json()["error"] == "Войдите, чтобы участвовать в обсуждении."
