@@ -5,11 +5,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from dateline.api.api import api
+from dateline.api.api import not_found as api_not_found
 from dateline.editions.views import choose_edition
 from dateline.fronts import views as fronts
 from dateline.live import views as live
 from dateline.search.views import search
-from dateline.subscriptions.views import subscribe
+from dateline.subscriptions import urls as subscription_urls
 from dateline.syndication import views as syndication
 from dateline.syndication.feeds import AuthorFeed, EditionFeed, SectionFeed, TagFeed, atom
 
@@ -22,7 +23,7 @@ edition_patterns = [
     re_path(rf"^{EDITION}/$", fronts.home_front, name="home_front"),
     re_path(rf"^{EDITION}/search/$", search, name="search"),
     re_path(rf"^{EDITION}/archive/$", fronts.archive, name="archive"),
-    re_path(rf"^{EDITION}/subscribe/$", subscribe, name="subscribe"),
+    re_path(rf"^{EDITION}/", include(subscription_urls)),
     re_path(rf"^{EDITION}/corrections/$", fronts.corrections, name="corrections"),
     re_path(rf"^{EDITION}/feed/$", EditionFeed(), name="edition_feed"),
     re_path(rf"^{EDITION}/newsfeed\.json$", live.newsfeed_json, name="newsfeed_json"),
@@ -53,7 +54,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("dateline.accounts.urls")),
     path("discussion/", include("dateline.discussion.urls")),
+    path("subscriptions/", include(subscription_urls.reader_urlpatterns)),
     path("api/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("events/", live.events, name="events"),
     path("mediabank/", include("dateline.mediabank.urls")),
     path("reads/<int:story_id>/", fronts.record_read, name="record_read"),
