@@ -27,11 +27,13 @@ demo: install
 	@echo "  One user per role, same password: reporter, editor, photoeditor, moderator, administrator"
 	@echo "  Mail the site sends is written to $(DATELINE_VAR_DIR)/mail/. Stop with Ctrl-C."
 	@echo ""
-	@# The scheduler publishes what is scheduled and the wire poller fetches the newsroom's
-	@# sources, beside the web server; both stop with it.
+	@# The scheduler publishes what is scheduled, the wire poller fetches the newsroom's
+	@# sources and the newsletter sender mails digests at their time and breaking alerts,
+	@# beside the web server; all stop with it.
 	DATELINE_DEMO=1 $(BIN)/dateline run-scheduler & scheduler=$$!; \
 	DATELINE_DEMO=1 $(BIN)/dateline poll-wire & poller=$$!; \
-	trap 'kill $$scheduler $$poller 2>/dev/null' EXIT INT TERM; \
+	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/dateline send-newsletters --watch & mailer=$$!; \
+	trap 'kill $$scheduler $$poller $$mailer 2>/dev/null' EXIT INT TERM; \
 	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/uvicorn dateline.config.asgi:application \
 		--host $(HOST) --port $(PORT) --no-access-log
 
