@@ -1,0 +1,183 @@
+"""The nginx configuration of the production tier: TLS, a one-second page cache in front of
+the app (with one request per page going to the app while others wait or get the page they
+had), the live stream passed to Pushpin unbuffered, photos and static files from disk.
+
+nginx cannot be purged here (Debian's nginx has no purge module in its default packages), so
+its cache is a microcache: a page is kept one second, during which every reader gets it from
+nginx; behind it the app's own page cache is purged on publish, so what nginx fetches again is
+fresh and cheap. Only responses the app marks ``public`` are kept, never for a request with a
+session cookie or credentials."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+TEMPLATE = """\
+# Written by `dateline nginx-config`. Run: nginx -c {conf} -p {dir}
+{user}worker_processes {workers};
+pid {dir}/nginx.pid;
+error_log {dir}/log/error.log warn;
+{daemon}
+
+events {{
+    worker_connections 8192;
+}}
+
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    server_tokens off;
+    client_body_temp_path {dir}/tmp/body;
+    proxy_temp_path {dir}/tmp/proxy;
+    fastcgi_temp_path {dir}/tmp/fastcgi;
+    uwsgi_temp_path {dir}/tmp/uwsgi;
+    scgi_temp_path {dir}/tmp/scgi;
+
+    proxy_cache_path {dir}/cache levels=1:2 keys_zone=dateline_pages:32m max_size=1g
+                     inactive=10m use_temp_path=off;
+
+    # A request is personal (never answered from the cache nor stored) with the session
+    # cookie, Django's messages cookie or credentials; the CSRF cookie alone is not.
+    map $http_cookie $dateline_personal {{
+        default 0;
+        "~(^|;)\\s*(sessionid|messages)=" 1;
+    }}
+    # Only what the app marks public is stored.
+    map $upstream_http_cache_control $dateline_not_public {{
+        default 1;
+        "~*(private|no-store|no-cache)" 1;
+        "~*public" 0;
+    }}
+
+    upstream dateline_app {{
+{app_servers}
+        keepalive 64;
+    }}
+    upstream dateline_stream {{
+        server {pushpin};
+        keepalive 64;
+    }}
+
+    server {{
+        listen {host}:{http_port};
+        server_name _;
+        return 301 https://$host:{https_port}$request_uri;
+    }}
+
+    server {{
+        listen {host}:{https_port} ssl;
+        server_name _;
+        ssl_certificate {certificate};
+        ssl_certificate_key {certificate_key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:dateline_tls:10m;
+        client_max_body_size 25m;  # photos are up to 20 MB
+
+        location /static/ {{
+            alias {static_root}/;
+            expires 1h;
+            add_header X-Content-Type-Options nosniff;
+        }}
+        # Renditions only: original uploads keep their full metadata (GPS included).
+        location /media/images/ {{
+            alias {media_root}/images/;
+            expires 1h;
+            add_header X-Content-Type-Options nosniff;
+        }}
+        location /media/ {{
+            return 404;
+        }}
+        location = /.well-known/dateline-static-check.html {{
+            # The benchmark's ceiling: a page's bytes served from a file (benchmarks/prod.py).
+            alias {dir}/static-check.html;
+        }}
+
+        location /events/ {{
+            proxy_pass http://dateline_stream;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_buffering off;
+            proxy_cache off;
+            proxy_read_timeout 1h;
+        }}
+
+        location / {{
+            proxy_pass http://dateline_app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+
+            proxy_cache dateline_pages;
+            proxy_cache_key $scheme$http_host$request_uri;
+            proxy_cache_bypass $dateline_personal $http_authorization;
+            proxy_no_cache $dateline_personal $http_authorization $dateline_not_public;
+            # The app's Cache-Control is for the app's own cache and shared caches that it
+            # purges; nginx keeps a page {microcache} s, which is as stale as a page here gets.
+            proxy_ignore_headers Cache-Control Expires;
+            proxy_cache_valid 200 301 404 410 {microcache}s;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 5s;
+            proxy_cache_use_stale updating error timeout http_500 http_502 http_503 http_504;
+            proxy_cache_background_update on;
+            add_header X-Proxy-Cache $upstream_cache_status always;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class NginxSite:
+    directory: Path
+    app_servers: list[str]
+    pushpin: str
+    static_root: Path
+    media_root: Path
+    certificate: Path
+    certificate_key: Path
+    host: str = "127.0.0.1"
+    http_port: int = 8080
+    https_port: int = 8443
+    workers: int = 2
+    microcache_seconds: int = 1
+    daemon: bool = False
+    # The user nginx's workers run as when it is started as root: one that may read the var
+    # directory (nginx's default, nobody, may not).
+    user: str = ""
+
+    @property
+    def conf(self) -> Path:
+        return self.directory / "nginx.conf"
+
+    def render(self) -> str:
+        return TEMPLATE.format(
+            conf=self.conf,
+            user=f"user {self.user};\n" if self.user else "",
+            dir=self.directory,
+            workers=self.workers,
+            daemon="" if self.daemon else "daemon off;",
+            app_servers="\n".join(f"        server {server};" for server in self.app_servers),
+            pushpin=self.pushpin,
+            host=self.host,
+            http_port=self.http_port,
+            https_port=self.https_port,
+            certificate=self.certificate,
+            certificate_key=self.certificate_key,
+            static_root=self.static_root,
+            media_root=self.media_root,
+            microcache=self.microcache_seconds,
+        )
+
+    def write(self) -> Path:
+        """Write nginx.conf and the directories nginx needs; return the file's path."""
+        for sub in ("log", "cache", "tmp"):
+            (self.directory / sub).mkdir(parents=True, exist_ok=True)
+        self.conf.write_text(self.render())
+        return self.conf

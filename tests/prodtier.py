@@ -1,0 +1,84 @@
+"""Helpers for the tests of the production tier: the services it needs, HTTPS requests to a
+self-signed nginx, and a Server-Sent Events reader over TLS."""
+
+import os
+import shutil
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.sse import SSEClient
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def missing(message: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_programs(*programs: str) -> None:
+    absent = [program for program in programs if shutil.which(program) is None]
+    if absent:
+        missing(f"{', '.join(absent)} missing (make browser installs them under CI)")
+
+
+def require_postgres() -> str:
+    """Return the URL of the PostgreSQL server the tests may create databases on."""
+    parts = urlsplit(POSTGRES_URL)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 5432), timeout=3).close()
+    except OSError:
+        missing(f"PostgreSQL is not reachable at {parts.hostname}:{parts.port or 5432}")
+    return POSTGRES_URL
+
+
+def insecure_context() -> ssl.SSLContext:
+    # The tier's certificate is self-signed for 127.0.0.1.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def fetch(url: str, *, headers=None, data=None, method=None):
+    """Return (status, headers, text) of a request, whatever the status."""
+    request = urllib.request.Request(url, headers=headers or {}, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30, context=insecure_context()) as response:  # noqa: S310
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+class TLSSSEClient(SSEClient):
+    """tests.sse.SSEClient over HTTPS."""
+
+    def __init__(self, url: str, last_event_id: str | None = None, timeout: float = 10):
+        parts = urlsplit(url)
+        raw = socket.create_connection((parts.hostname, parts.port), timeout=timeout)
+        self.sock = insecure_context().wrap_socket(raw, server_hostname=parts.hostname)
+        request = f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+        request += "Accept: text/event-stream\r\n"
+        if last_event_id:
+            request += f"Last-Event-ID: {last_event_id}\r\n"
+        self.sock.sendall((request + "\r\n").encode())
+        self.buffer = b""
+        self.closed = False
+        self.status = None
+
+    def is_open(self) -> bool:
+        self.sock.settimeout(0.2)
+        try:
+            chunk = self.sock.recv(65536)
+        except (TimeoutError, ssl.SSLWantReadError):
+            return True
+        except OSError:
+            return False
+        self.buffer += chunk
+        return bool(chunk)
