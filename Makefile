@@ -8,7 +8,7 @@ export DATELINE_VAR_DIR ?= $(CURDIR)/var
 
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 
-.PHONY: install demo test test-postgres lint format browser bench clean messages
+.PHONY: install demo prod test test-postgres lint format browser bench clean messages
 
 install: $(VENV)/.installed
 
@@ -37,14 +37,25 @@ demo: install
 	DATELINE_DEMO=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/uvicorn dateline.config.asgi:application \
 		--host $(HOST) --port $(PORT) --no-access-log
 
-# Debian's Chromium for the browser tests, exiftool for the photo metadata tests and Pushpin
-# (with zurl and condure) for the live stream's production tier; under CI=true (or as root)
-# what is missing is installed.
+# The production tier on this machine (docs/operations.md): PostgreSQL and Redis (started
+# where they do not answer), Pushpin, nginx with TLS in front of uvicorn workers, the
+# scheduler, the wire poller and the newsletter sender; settings from the environment
+# (DATABASE_URL, REDIS_URL, SECRET_KEY, HTTPS_PORT …). LOAD_DEMO=1 loads the demo content.
+prod: install
+	$(BIN)/python -m dateline.production $(if $(LOAD_DEMO),--load-demo)
+
+# Debian's Chromium for the browser tests, exiftool for the photo metadata tests, Pushpin
+# (with zurl and condure) for the live stream's production tier and nginx-light, Redis and
+# openssl for the production tier's smoke test; under CI=true (or as root) what is missing is
+# installed.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v exiftool >/dev/null 2>&1 || missing="$$missing libimage-exiftool-perl"; \
 	command -v pushpin >/dev/null 2>&1 || missing="$$missing pushpin"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$CI" = "true" ] || [ "$$(id -u)" = "0" ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
