@@ -1,6 +1,7 @@
 """The read API at /api/: stories, the newsfeed, photos, and each story as ninjs and NewsML-G2.
 
-Anonymous and read-only; it shows exactly what readers see (``access.py``). The OpenAPI
+Read-only; it shows exactly what readers see (``access.py``), with or without an API key. A key
+identifies a partner and gives it its own rate limit (``clients.py``, ``limits.py``). The OpenAPI
 document is at /api/openapi.json and its Swagger UI at /api/docs, served from this site's own
 static files (django-ninja bundles them), so the docs work without outside network and under
 the site's ``script-src 'self'`` policy.
@@ -8,16 +9,20 @@ the site's ``script-src 'self'`` policy.
 
 import datetime as dt
 import json
+import re
+from typing import Annotated
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
-from ninja import NinjaAPI, Query
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext, ngettext
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import HttpError
+from pydantic import BeforeValidator
 from taggit.models import Tag
 
-from dateline.api import access, cursors
+from dateline.api import access, clients, cursors, openapi
 from dateline.api.schemas import (
     EditionOut,
     ErrorOut,
@@ -45,22 +50,93 @@ MAX_QUERY_LENGTH = 200
 MAX_RANKED = 1_000
 NEWSML_TYPE = "application/vnd.iptc.g2.newsitem+xml"
 NINJS_TYPE = "application/json"
+# An RFC 3339 date and time; without its offset it is refused with a 400 that says so (aware()).
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?")
 
-api = NinjaAPI(
+
+def _rfc3339(value):
+    # Pydantic alone would also read "1700000000" as a Unix time and "2026-11-29" as midnight.
+    if isinstance(value, str) and not RFC3339.fullmatch(value):
+        raise ValueError("Use an ISO 8601 date and time, e.g. 2026-11-29T10:00:00Z.")
+    return value
+
+
+Moment = Annotated[dt.datetime | None, BeforeValidator(_rfc3339)]
+# Ids are 64-bit database keys; a larger number in a path is refused (422) before any query.
+MAX_ID = 2**63 - 1
+
+
+class ReadApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return openapi.document_access(super().get_openapi_schema(**kwargs))
+
+
+api = ReadApi(
     title="Dateline read API",
     version="1.0",
     description=(
         "Published stories, the newsfeed and photos of every edition, as JSON, IPTC ninjs "
         "(2.2 and 3.1) and IPTC NewsML-G2 2.35. Lists use cursor pagination: pass "
-        "`next_cursor` back as `cursor`. Nothing is shown before its publication time."
+        "`next_cursor` back as `cursor`. Nothing is shown before its publication time.\n\n"
+        "Partners send the API key the newsroom gave them as `X-Api-Key: <key>` or "
+        "`Authorization: Bearer <key>`; without a key the API answers anonymously. Each key has "
+        "its own limit of requests per minute, and anonymous clients a lower one per address; "
+        "past it the answer is 429 with `Retry-After`. A key that is not valid or was revoked "
+        "gets 401. A key shows exactly what anonymous clients see."
     ),
     urls_namespace="api",
+    auth=clients.AUTH,
 )
 
 
 @api.exception_handler(cursors.BadCursor)
 def bad_cursor(request, error):
     return api.create_response(request, {"detail": str(error)}, status=400)
+
+
+@api.exception_handler(clients.InvalidKey)
+def invalid_key(request, error):
+    response = api.create_response(request, {"detail": str(error)}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"'
+    add_never_cache_headers(response)
+    return response
+
+
+@api.exception_handler(clients.RateLimited)
+def rate_limited(request, error):
+    refusal = error.refusal
+    if error.who == "key":
+        allowed = ngettext(
+            "This API key may make %(limit)d request a minute.",
+            "This API key may make %(limit)d requests a minute.",
+            refusal.limit,
+        )
+    else:
+        allowed = ngettext(
+            "Without an API key, an address may make %(limit)d request a minute.",
+            "Without an API key, an address may make %(limit)d requests a minute.",
+            refusal.limit,
+        )
+    wait = ngettext(
+        "Try again in %(seconds)d second.", "Try again in %(seconds)d seconds.", refusal.retry_after
+    )
+    detail = " ".join(
+        [
+            gettext("Too many requests."),
+            allowed % {"limit": refusal.limit},
+            wait % {"seconds": refusal.retry_after},
+        ]
+    )
+    response = api.create_response(request, {"detail": detail}, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    add_never_cache_headers(response)
+    return response
+
+
+def not_found(request, rest: str = ""):
+    """Answer any address under /api/ that no route matches, in JSON like the API's own 404s
+    (not the site's HTML page, nor a redirect to the address with a slash)."""
+    return JsonResponse({"detail": "Not Found"}, status=404)
 
 
 def cached(response: HttpResponse, seconds: int = 60) -> HttpResponse:
@@ -154,8 +230,8 @@ def list_stories(
     section: str | None = None,
     tag: str | None = None,
     author: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    since: Moment = None,
+    until: Moment = None,
     q: str | None = None,
     cursor: str | None = None,
     limit: int = Query(20, ge=1, le=100),
@@ -239,39 +315,51 @@ def _search_page(stories, narrowed, time_range, query, cursor, limit):
 
 
 @api.get("/stories/{int:story_id}", response={200: StoryDetailOut, 404: ErrorOut}, tags=["stories"])
-def get_story(request, story_id: int):
+def get_story(request, story_id: int = Path(..., ge=1, le=MAX_ID)):
     """One published story with its body (HTML), photos and corrections."""
     return story_detail_out(access.access_story(story_id))
 
 
-DOCUMENT_RESPONSES = {
-    "responses": {
-        200: {"description": "The document."},
-        404: {"description": "No published story or public photo has this id."},
+def document_responses(content_type: str, schema: dict) -> dict:
+    return {
+        "responses": {
+            200: {"description": "The document.", "content": {content_type: {"schema": schema}}},
+            404: {
+                "description": "No published story or public photo has this id.",
+                "content": {"application/json": {"schema": openapi.ERROR_REF}},
+            },
+        }
     }
-}
+
+
+NINJS_RESPONSES = document_responses(
+    NINJS_TYPE, {"type": "object", "description": "An IPTC ninjs document."}
+)
+NEWSML_RESPONSES = document_responses(
+    NEWSML_TYPE, {"type": "string", "description": "An IPTC NewsML-G2 newsItem."}
+)
 
 
 def _document(body: bytes | str, content_type: str) -> HttpResponse:
     return cached(HttpResponse(body, content_type=f"{content_type}; charset=utf-8"))
 
 
-@api.get("/stories/{int:story_id}.ninjs.json", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
-def story_as_ninjs(request, story_id: int):
+@api.get("/stories/{int:story_id}.ninjs.json", tags=["formats"], openapi_extra=NINJS_RESPONSES)
+def story_as_ninjs(request, story_id: int = Path(..., ge=1, le=MAX_ID)):
     """The story as IPTC ninjs 2.2, its photos as associations with renditions and rights."""
     document = ninjs.story_ninjs(access.access_story(story_id), "2.2")
     return _document(json.dumps(document, ensure_ascii=False), NINJS_TYPE)
 
 
-@api.get("/stories/{int:story_id}.ninjs3.json", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
-def story_as_ninjs3(request, story_id: int):
+@api.get("/stories/{int:story_id}.ninjs3.json", tags=["formats"], openapi_extra=NINJS_RESPONSES)
+def story_as_ninjs3(request, story_id: int = Path(..., ge=1, le=MAX_ID)):
     """The story as IPTC ninjs 3.1."""
     document = ninjs.story_ninjs(access.access_story(story_id), "3.1")
     return _document(json.dumps(document, ensure_ascii=False), NINJS_TYPE)
 
 
-@api.get("/stories/{int:story_id}.newsml.xml", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
-def story_as_newsml(request, story_id: int):
+@api.get("/stories/{int:story_id}.newsml.xml", tags=["formats"], openapi_extra=NEWSML_RESPONSES)
+def story_as_newsml(request, story_id: int = Path(..., ge=1, le=MAX_ID)):
     """The story as an IPTC NewsML-G2 2.35 news item; its photos are linked picture items."""
     return _document(newsml.story_newsml(access.access_story(story_id)), NEWSML_TYPE)
 
@@ -295,19 +383,19 @@ def list_photos(request, cursor: str | None = None, limit: int = Query(20, ge=1,
 
 
 @api.get("/photos/{int:photo_id}", response={200: PhotoOut, 404: ErrorOut}, tags=["photos"])
-def get_photo(request, photo_id: int):
+def get_photo(request, photo_id: int = Path(..., ge=1, le=MAX_ID)):
     """One public photo with its credit, rights and public renditions."""
     return photo_out(access.access_photo(photo_id))
 
 
-@api.get("/photos/{int:photo_id}.ninjs.json", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
-def photo_as_ninjs(request, photo_id: int):
+@api.get("/photos/{int:photo_id}.ninjs.json", tags=["formats"], openapi_extra=NINJS_RESPONSES)
+def photo_as_ninjs(request, photo_id: int = Path(..., ge=1, le=MAX_ID)):
     """The photo as an IPTC ninjs 2.2 picture."""
     document = ninjs.photo_ninjs(access.access_photo(photo_id), "2.2")
     return _document(json.dumps(document, ensure_ascii=False), NINJS_TYPE)
 
 
-@api.get("/photos/{int:photo_id}.newsml.xml", tags=["formats"], openapi_extra=DOCUMENT_RESPONSES)
-def photo_as_newsml(request, photo_id: int):
+@api.get("/photos/{int:photo_id}.newsml.xml", tags=["formats"], openapi_extra=NEWSML_RESPONSES)
+def photo_as_newsml(request, photo_id: int = Path(..., ge=1, le=MAX_ID)):
     """The photo as an IPTC NewsML-G2 2.35 picture news item with its renditions."""
     return _document(newsml.photo_newsml(access.access_photo(photo_id)), NEWSML_TYPE)

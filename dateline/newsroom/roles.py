@@ -56,6 +56,8 @@ LIVE_ENTRIES = (
 MODERATE = ("discussion.moderate_comment", "chats.moderate_chat")
 # The wire desk's sources.
 WIRE_SOURCES = ("wire.view_wiresource", "wire.add_wiresource", "wire.change_wiresource")
+# Partners' keys to the read API (issuing one shows its secret once).
+API_KEYS = ("api.view_apikey", "api.add_apikey", "api.change_apikey", "api.delete_apikey")
 # Opening and editing chat rooms (per topic or per story).
 CHAT_ROOMS = ("chats.view_chatroom", "chats.add_chatroom", "chats.change_chatroom")
 
@@ -113,6 +115,7 @@ ROLES = [
             *CHAT_ROOMS,
             *WIRE_SOURCES,
             "wire.delete_wiresource",
+            *API_KEYS,
             "sections.delete_section",
             "people.delete_person",
             "mediabank.view_licencerequest",
