@@ -31,6 +31,7 @@ def test_it_shows_the_sign_in_page_in_the_language_of_the_edition_in_next(client
     assert "Войти" in html
     assert "Sign In" not in html
     assert response["Content-Language"] == "ru"
+    assert "Тестовые новости" in html  # the Russian edition's masthead
 
 
 def test_it_takes_the_language_from_the_referring_page_and_keeps_it(client, edition):
@@ -46,8 +47,12 @@ def test_it_takes_the_language_from_the_referring_page_and_keeps_it(client, edit
 
 
 def test_it_ignores_referrers_of_other_sites_and_unknown_languages(client, edition):
+    from dateline.editions.actions import create_edition
+
+    create_edition("en", site_name="The Test Times", tagline="News", agency="Testwire")
     response = client.get("/accounts/login/?next=/xx/", HTTP_REFERER="http://elsewhere.test/ru/")
     assert '<html lang="en"' in response.content.decode()
+    assert "The Test Times" in response.content.decode()
     assert SESSION_KEY not in client.session
 
 

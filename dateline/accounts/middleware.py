@@ -2,9 +2,9 @@
 
 from urllib.parse import urlsplit
 
-from django.utils import translation
+from django.utils import timezone, translation
 
-from dateline.editions.lookup import edition_codes
+from dateline.editions.lookup import edition_codes, get_edition
 
 SESSION_KEY = "dateline_language"
 # Fetched by every page of every edition: it answers a name, no text, and must not make a
@@ -18,7 +18,8 @@ class AccountLanguageMiddleware:
     The language is the first segment of ``?next=`` (/ru/…), else of the referring page when it
     is on this site, else the one remembered in the reader's session from an earlier account
     page (so that a form posted back, or the e-mail sent after it, keeps it), else the site's
-    default. A language found in ``next`` or the referrer is remembered in the session."""
+    default. A language found in ``next`` or the referrer is remembered in the session. The
+    page wears that edition's masthead (``request.edition``) and speaks its timezone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,9 +34,11 @@ class AccountLanguageMiddleware:
             if language and session.get(SESSION_KEY) != language:
                 session[SESSION_KEY] = language
             language = language or session.get(SESSION_KEY)
-        if language not in edition_codes():
+        edition = get_edition(language) if language in edition_codes() else None
+        if edition is None:
             return self.get_response(request)
-        with translation.override(language):
+        request.edition = edition
+        with translation.override(language), timezone.override(edition.tzinfo):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
