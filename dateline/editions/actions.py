@@ -64,3 +64,30 @@ def create_edition(
     site_root().add_child(instance=edition)
     edition.save_revision().publish()
     return edition
+
+
+class TranslationLinkRefused(ValueError):
+    """Two pages that cannot be linked as translations; the message says why."""
+
+
+@transaction.atomic
+def link_translation(page: Page, original: Page) -> None:
+    """Link ``page`` to ``original`` as its translation: ``page`` joins ``original``'s group
+    (Wagtail's translation_key), in its stored row and in every revision, so that publishing
+    an older or newer revision keeps the link. Raise TranslationLinkRefused when both are in
+    the same locale or ``original``'s group already has a page in ``page``'s locale."""
+    if page.locale_id == original.locale_id:
+        raise TranslationLinkRefused(f"{page} and {original} are in the same edition")
+    taken = (
+        Page.objects.filter(translation_key=original.translation_key, locale_id=page.locale_id)
+        .exclude(pk=page.pk)
+        .first()
+    )
+    if taken is not None:
+        raise TranslationLinkRefused(f"{original} already has a translation there: {taken}")
+    key = original.translation_key
+    Page.objects.filter(pk=page.pk).update(translation_key=key)
+    for revision in page.revisions.all():
+        revision.content["translation_key"] = str(key)
+        revision.save(update_fields=["content"])
+    page.translation_key = key

@@ -11,13 +11,22 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
 DATE_STYLES = {
-    # name: (label, Django date format for a date with time)
-    "day-month": (_("29 November 2026, 14:05"), "j F Y, H:i"),
-    "month-day": (_("November 29, 2026, 2:05 p.m."), "F j, Y, P"),
+    # name: (label, Django date format for a date with time). "E" is the month's name as a
+    # date spells it (Russian "29 ноября", not the nominative "ноябрь" that "F" gives); a
+    # language may set its own punctuation (Arabic writes "،" for ",").
+    "day-month": (
+        _("29 November 2026, 14:05"),
+        pgettext_lazy("Django date format of the day-month date style", "j E Y, H:i"),
+    ),
+    "month-day": (
+        _("November 29, 2026, 2:05 p.m."),
+        pgettext_lazy("Django date format of the month-day date style", "F j, Y, P"),
+    ),
     "iso": (_("2026-11-29 14:05"), "Y-m-d H:i"),
 }
 
@@ -85,7 +94,7 @@ class Edition(Page):
     def format_datetime(self, value) -> str:
         """Return ``value`` in this edition's date style and timezone, in the active language."""
         local = timezone.localtime(value, self.tzinfo)
-        return formats.date_format(local, DATE_STYLES[self.date_style][1])
+        return formats.date_format(local, str(DATE_STYLES[self.date_style][1]))
 
     def clean(self):
         super().clean()

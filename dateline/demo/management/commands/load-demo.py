@@ -7,10 +7,11 @@ from django.core.management.base import BaseCommand
 from dateline.articles.loading import load_stories
 from dateline.articles.models import ArticlePage
 from dateline.chats.actions import open_general_room
-from dateline.demo.content import SECTIONS, STORIES, load_demo_stories, photo_files
+from dateline.demo.content import EDITIONS, TRANSLATIONS, load_demo_stories, photo_files
 from dateline.demo.live import load_demo_coverage
 from dateline.demo.photos import make_photo
-from dateline.editions.actions import create_edition
+from dateline.editions.actions import create_edition, link_translation
+from dateline.live.models import LiveCoveragePage
 from dateline.newsroom.roles import (
     ADMINISTRATORS,
     EDITORS,
@@ -33,24 +34,61 @@ ROLE_USERS = {
 
 
 class Command(BaseCommand):
-    help = "Set up the demo: the English edition, its sections, a newsroom admin and stories."
+    help = (
+        "Set up the demo: the English, Russian and Arabic editions with their sections, "
+        "stories, live coverage and chat rooms, and a newsroom user per role. An edition that "
+        "already has stories is kept as it is."
+    )
 
     def handle(self, *args, **options):
-        edition = create_edition(
-            "en",
-            site_name="Dateline International",
-            tagline="World news as it happens: live coverage, features, analysis and the "
-            "stories off the beaten track.",
-            agency="Dateline",
-            time_zone="Europe/London",
-            footer_note="Sample content: every story, person and photo on this demo site is "
-            "made up for Dateline's demonstration.",
-        )
-        open_general_room(edition)
-        for order, (slug, name) in enumerate(SECTIONS):
-            Section.objects.get_or_create(
-                edition=edition, slug=slug, defaults={"name": name, "sort_order": order}
+        self.setup_users()
+        # Drawn beside the uploads, so that a test run draws into its own folder.
+        photo_dir = Path(settings.MEDIA_ROOT).parent / "demo-photos"
+        loaded = []
+        for demo in EDITIONS:
+            edition = create_edition(
+                demo.code,
+                site_name=demo.site_name,
+                tagline=demo.tagline,
+                agency=demo.agency,
+                time_zone=demo.time_zone,
+                date_style=demo.date_style,
+                footer_note=demo.footer_note,
             )
+            open_general_room(edition)
+            for order, (slug, name) in enumerate(demo.sections):
+                Section.objects.get_or_create(
+                    edition=edition, slug=slug, defaults={"name": name, "sort_order": order}
+                )
+            if ArticlePage.objects.filter(edition=edition).exists():
+                self.stdout.write(
+                    f"The {demo.code} demo stories are already loaded; keeping the data as it is."
+                )
+                continue
+            stories = load_demo_stories(demo.code)
+            files = sorted(photo_files(stories))
+            for n, name in enumerate(files, start=1):
+                make_photo(photo_dir / name)
+                if n % 10 == 0 or n == len(files):
+                    self.stdout.write(f"Drawing {demo.code} demo photos: {n}/{len(files)}")
+            report = load_stories(demo.stories, publish=True, photo_dir=photo_dir)
+            coverage = load_demo_coverage(edition)
+            loaded.append((demo.code, report, coverage))
+            self.stdout.write(
+                f"{demo.code}: {len(report.created)} stories ({report.published} published, "
+                f"{report.scheduled} scheduled), {report.photos_created} photos, live "
+                f"coverage at {coverage.url}"
+            )
+        linked = self.link_translations()
+        if loaded:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo ready: {len(loaded)} editions loaded "
+                    f"({', '.join(code for code, _r, _c in loaded)}), {linked} translations linked."
+                )
+            )
+
+    def setup_users(self):
         groups = setup_newsroom()
         User = get_user_model()
         if not User.objects.filter(username=ADMIN_USER).exists():
@@ -65,23 +103,25 @@ class Command(BaseCommand):
                     last_name="(demo)",
                 )
                 user.groups.add(groups[group_name])
-        if ArticlePage.objects.filter(edition=edition).exists():
-            self.stdout.write("The demo stories are already loaded; keeping the data as it is.")
-            return
-        # Drawn beside the uploads, so that a test run draws into its own folder.
-        photo_dir = Path(settings.MEDIA_ROOT).parent / "demo-photos"
-        stories = load_demo_stories()
-        files = sorted(photo_files(stories))
-        for n, name in enumerate(files, start=1):
-            make_photo(photo_dir / name)
-            if n % 10 == 0 or n == len(files):
-                self.stdout.write(f"Drawing demo photos: {n}/{len(files)}")
-        report = load_stories(STORIES, publish=True, photo_dir=photo_dir)
-        coverage = load_demo_coverage(edition)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo ready: {len(report.created)} stories ({report.published} published, "
-                f"{report.scheduled} scheduled), {report.photos_created} photos, and live "
-                f"coverage at {coverage.url}."
+
+    def link_translations(self) -> int:
+        """Link the demo's translated stories and live coverage to their English originals
+        (those not linked yet); return how many were linked."""
+        pairs = [
+            (
+                ArticlePage.objects.filter(edition__slug=code, slug=slug).first(),
+                ArticlePage.objects.filter(edition__slug="en", slug=original).first(),
             )
-        )
+            for (code, slug), original in TRANSLATIONS.items()
+        ]
+        english_coverage = LiveCoveragePage.objects.filter(edition__slug="en").first()
+        pairs += [
+            (coverage, english_coverage)
+            for coverage in LiveCoveragePage.objects.exclude(edition__slug="en")
+        ]
+        linked = 0
+        for page, original in pairs:
+            if page and original and page.translation_key != original.translation_key:
+                link_translation(page, original)
+                linked += 1
+        return linked
