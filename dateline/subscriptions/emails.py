@@ -1,6 +1,8 @@
 """The mails: the confirmation of a sign-up, and one issue of a newsletter for one recipient.
 Each is rendered in the language of the edition it belongs to, as plain text and HTML."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -25,6 +27,10 @@ def manage_url(subscriber, language: str) -> str:
 def unsubscribe_url(subscriber, newsletter) -> str:
     token = unsubscribe_token(subscriber, newsletter)
     return site_link(f"/{newsletter.edition.slug}/newsletters/unsubscribe/{token}/")
+
+
+def list_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def _render(name: str, context: dict) -> tuple[str, str]:
@@ -89,7 +95,7 @@ def issue_message(issue, subscriber, stories, followed=(), connection=None):
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"<{newsletter.kind}.{newsletter.pk}.{edition.slug}.newsletters>",
+            "List-Id": f"<{newsletter.kind}-{newsletter.pk}.{edition.slug}.{list_domain()}>",
         },
     )
     message.attach_alternative(html, "text/html")

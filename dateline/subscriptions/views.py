@@ -18,6 +18,7 @@ from dateline.articles.queries import paginate
 from dateline.people.models import Person
 from dateline.sections.models import Section
 from dateline.subscriptions import actions
+from dateline.subscriptions.emails import manage_url
 from dateline.subscriptions.follows import followed_stories
 from dateline.subscriptions.forms import ManageForm, SignupForm
 from dateline.subscriptions.models import Follow, Newsletter, NewsPreference, Subscription
@@ -77,7 +78,7 @@ def subscribe(request, lang: str):
         people = list(Person.objects.filter(slug=person_slug))
     newsletters = actions.newsletters_offered(edition, section)
     form = SignupForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         newsletters=newsletters,
         initial={"newsletters": [newsletters[0].pk]},
     )
@@ -143,8 +144,6 @@ def confirm(request, lang: str, token: str):
             },
         )
     confirmed = actions.confirm_subscriber(subscriber)
-    from dateline.subscriptions.emails import manage_url
-
     return render(
         request,
         "subscriptions/confirmed.html",
@@ -166,8 +165,6 @@ def unsubscribe(request, lang: str, token: str):
         subscriber, newsletter = subscription_from_unsubscribe_token(token)
     except LinkRefused as error:
         return _refused(request, error, "unsubscribe")
-    from dateline.subscriptions.emails import manage_url
-
     context = {
         "email": subscriber.email,
         "newsletter": newsletter,
@@ -199,7 +196,7 @@ def manage(request, lang: str, token: str):
         Subscription.objects.filter(subscriber=subscriber).values_list("newsletter_id", flat=True)
     )
     form = ManageForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         newsletters=newsletters,
         initial={"newsletters": sorted(current)},
     )

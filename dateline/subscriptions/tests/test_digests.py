@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core import mail
 from django.core.management import call_command
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from dateline.articles.actions import publish_story, withdraw_story
 from dateline.editions.actions import create_edition
@@ -94,13 +94,14 @@ def test_a_digest_is_written_in_its_editions_language(db, make_story):
     (message,) = send_digest(digest)
     html = message.alternatives[0][0]
     assert '<html lang="ru"' in html
-    local = timezone.localtime(when, russian.tzinfo)
+    story.refresh_from_db()
     with translation.override("ru"):
-        russian_month = formats.date_format(local, "F")
+        russian_time = russian.format_datetime(story.published_at)
+        russian_title = str(Newsletter.Kind.DIGEST.label)
     with translation.override("en"):
-        assert russian_month != formats.date_format(local, "F")
-    assert russian_month in message.body and russian_month in html
-    assert local.strftime("%H:%M") in message.body  # the edition's time zone
+        assert russian_time != russian.format_datetime(story.published_at)
+    assert russian_time in message.body and russian_time in html  # month name, Moscow time
+    assert russian_title in message.subject and russian_title in message.body
     assert "Мост открыт для движения" in message.body
 
 

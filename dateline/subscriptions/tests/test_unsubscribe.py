@@ -77,3 +77,7 @@ def test_the_manage_page_lists_every_list_and_saves_the_ticks(client, lists, mak
     bad = client.post(path, {"newsletters": ["999999"]})
     assert bad.status_code == 400 and b"Choose among the newsletters listed" in bad.content
     assert list(Subscription.objects.values_list("newsletter__kind", flat=True)) == ["breaking"]
+
+    # Unticking every box leaves every list.
+    assert b"Saved." in client.post(path, {}).content
+    assert not Subscription.objects.exists()
