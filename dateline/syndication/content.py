@@ -191,7 +191,9 @@ def word_count(elements: list[etree._Element]) -> tuple[int, int]:
 
 
 def located(story: ArticlePage) -> str:
-    return story.dateline_place.name.upper() if story.dateline_place else ""
+    """Return the name of the story's dateline place as it is spelt ("Tokyo"): the upper case
+    of the printed dateline ("TOKYO (Agency) –") is its style, not its name."""
+    return story.dateline_place.name if story.dateline_place else ""
 
 
 def slugline(story: ArticlePage) -> str:

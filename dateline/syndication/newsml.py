@@ -2,8 +2,9 @@
 
 The story is a text ``newsItem`` with its body as XHTML in ``inlineXML``. Each photo it shows
 is named in ``itemMeta`` by a ``link`` (rel ``irel:associatedWith``) that carries the photo's
-class, caption, credit line and rights, and points at the photo's own picture news item
-(``photo_newsml``), whose ``contentSet`` lists the public renditions.
+class, caption (``title``), photographer (``by``), credit line and rights, and points at the
+photo's own picture news item (``photo_newsml``), whose ``contentSet`` lists the public
+renditions.
 """
 
 from django.conf import settings
@@ -97,6 +98,10 @@ def story_newsml(story: ArticlePage) -> bytes:
             )
             _el(link, "itemClass", qcode="ninat:picture")
             _el(link, "title", use.caption or use.photo.title)
+            if use.photographer:
+                _el(link, "by", use.photographer)
+            if use.photo.credit_line:
+                _el(link, "creditline", use.photo.credit_line)
             _photo_rights(link, use)
 
         about = _el(item, "contentMeta")

@@ -64,9 +64,16 @@ def body_blocks(body_html: str) -> list[dict]:
             continue
         tag = element.tag
         if tag == "blockquote":
+            # A <footer> in the quote is its attribution, as Dateline's own exports write it.
+            footers = element.findall("footer")
+            attribution = " ".join(" ".join(f.text_content().split()) for f in footers)
+            for footer in footers:
+                footer.drop_tree()
             text = " ".join(element.text_content().split())
             if text:
-                blocks.append({"type": "quote", "value": {"text": text, "attribution": ""}})
+                blocks.append(
+                    {"type": "quote", "value": {"text": text, "attribution": attribution[:200]}}
+                )
         elif tag in ("ul", "ol"):
             for item in element.iter("li"):
                 inner = _inline_html(item)

@@ -50,7 +50,7 @@ def test_a_story_with_photos_corrections_and_bylines_is_valid_ninjs(
     assert document["standard"]["version"] == version
     assert document["headlines"] == [{"role": "main", "value": "Ferry Service Resumes"}]
     assert document["by"] == "Aiko Sato, Tom Reed"
-    assert document["located"] == "TOKYO"
+    assert document["located"] == "Tokyo"
     assert "<b>dawn</b>" in document["bodies"][0]["value"]
     assert "<blockquote>" in document["bodies"][0]["value"]
     assert {s["name"] for s in document["subjects"]} == {"Asia", "Business", "Ferries", "Weather"}

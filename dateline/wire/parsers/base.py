@@ -22,8 +22,9 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 # Nesting deeper than this is refused before a parser sees the document.
 MAX_DEPTH = 200
 
+# "footer" holds a quote's attribution (<blockquote><p>…</p><footer>…</footer>).
 BODY_TAGS = {
-    "p", "br", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "a", "b", "strong", "i",
+    "p", "br", "h2", "h3", "h4", "blockquote", "footer", "ul", "ol", "li", "a", "b", "strong", "i",
     "em", "figure", "figcaption", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 

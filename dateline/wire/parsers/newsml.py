@@ -162,6 +162,32 @@ def _photos(item) -> list[PhotoRef]:
     ]
 
 
+def _linked_photos(item_meta) -> list[PhotoRef]:
+    """Return the pictures that ``itemMeta`` links to (rel ``irel:associatedWith``, item class
+    picture or graphic), with the caption (the link's title), photographer, credit line and
+    rights the link carries; the address is that of the picture's own item."""
+    if item_meta is None:
+        return []
+    photos = []
+    for link in _children(item_meta, "link"):
+        if link.get("rel") != "irel:associatedWith":
+            continue
+        if _qcode_value(_child(link, "itemClass")) not in ("picture", "graphic"):
+            continue
+        rights = _child(link, "rightsInfo")
+        photos.append(
+            PhotoRef(
+                url=link.get("href", "").strip(),
+                caption=_text(_child(link, "title")),
+                credit=_text(_child(link, "creditline")) or _text(_child(rights, "usageTerms")),
+                photographer=_text(_child(link, "by")),
+                copyright=_text(_child(rights, "copyrightNotice")),
+                content_type=link.get("contenttype", ""),
+            )
+        )
+    return photos
+
+
 def _news_item(item, url: str) -> ParsedItem:
     meta = _child(item, "contentMeta")
     item_meta = _child(item, "itemMeta")
@@ -236,7 +262,7 @@ def _news_item(item, url: str) -> ParsedItem:
         copyright_holder=_name(_child(rights, "copyrightHolder")),
         copyright_notice=_text(_child(rights, "copyrightNotice")),
         usage_terms=_text(_child(rights, "usageTerms")),
-        photos=_photos(item) if kind in ("picture", "graphic") else [],
+        photos=_photos(item) if kind in ("picture", "graphic") else _linked_photos(item_meta),
         raw=etree.tostring(item, encoding="unicode"),
     )
 
