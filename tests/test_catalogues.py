@@ -453,3 +453,28 @@ def test_the_template_check_finds_untranslated_text(tmp_path):
         "7",
     ]
     assert "Left in English" in problems[1]
+
+
+# --- scripts -----------------------------------------------------------------------------------
+
+SCRIPT_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""")
+WORDS = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")
+# Strings of several words that no one reads: directives, CSS selectors, internal errors.
+SCRIPT_NAMES = {"use strict", "main article", "no article"}  # and selectors: "main p.note"
+
+
+def test_scripts_hold_no_text():
+    """The scripts take every text they show from the page (data-text-* attributes rendered
+    with {% translate %}) or from the server's JSON; a sentence in a script would stay English."""
+    scripts = sorted((PACKAGE / "static" / "dateline").glob("*.js"))
+    assert scripts
+    found = []
+    for script in scripts:
+        for number, line in enumerate(script.read_text(encoding="utf-8").splitlines(), 1):
+            code = re.sub(r"(^|\s)//\s.*$", "", line)  # comments
+            for match in SCRIPT_STRING.finditer(code):
+                text = match.group(0)[1:-1]
+                selector = re.search(r"[.#\[][\w-]", text)
+                if WORDS.search(text) and not selector and text not in SCRIPT_NAMES:
+                    found.append(f"{shown(script)}:{number}: {match.group(0)}")
+    assert not found, "Text in scripts (render it into the page instead):\n" + "\n".join(found)
