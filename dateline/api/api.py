@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext, ngettext
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import HttpError
 from pydantic import BeforeValidator
@@ -133,7 +134,8 @@ def rate_limited(request, error):
     return response
 
 
-def not_found(request, rest: str = ""):
+@csrf_exempt  # read-only, like the API's routes: a POST gets the same JSON 404, not a CSRF page
+def not_found(request):
     """Answer any address under /api/ that no route matches, in JSON like the API's own 404s
     (not the site's HTML page, nor a redirect to the address with a slash)."""
     return JsonResponse({"detail": "Not Found"}, status=404)

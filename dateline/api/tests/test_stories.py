@@ -161,3 +161,25 @@ def test_unknown_draft_and_scheduled_stories_are_not_found(client, make_story):
         response = client.get(f"/api/stories/{pk}")
         assert response.status_code == 404
         assert response.json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/nothing", "/api/stories/abc", "/api/stories/-1", "/api/stories/", "/api/photos/x"]
+)
+def test_an_address_under_api_that_is_no_route_gets_a_json_404(client, edition, url):
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": "Not Found"}
+
+
+def test_an_id_too_large_for_the_database_is_refused_not_a_server_error(client, edition):
+    for suffix in ("", ".ninjs.json", ".newsml.xml"):
+        response = client.get(f"/api/stories/{2**64}{suffix}")
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"][-1] == "story_id"
+
+
+def test_a_number_is_not_taken_for_a_unix_time(client, edition):
+    response = client.get("/api/stories?since=1700000000")
+    assert response.status_code == 422
+    assert "ISO 8601" in response.json()["detail"][0]["msg"]
