@@ -83,3 +83,32 @@ def test_discussion_errors_come_in_the_language_of_the_story(client, make_story)
     )
     assert response.status_code in (401, 403)
     assert response.json()["error"] == "Войдите, чтобы участвовать в обсуждении."
+
+
+ENGLISH = r"\b(Sign|Password|Forgot|Remember)\b"
+
+
+@pytest.mark.parametrize(
+    ("lang", "sign_in", "foreign"),
+    [
+        ("ru", "Войти", r"[\u0600-\u06FF]|" + ENGLISH),
+        ("ar", "تسجيل الدخول", r"[А-Яа-я]|" + ENGLISH),
+    ],
+)
+def test_a_reader_who_signs_in_from_an_edition_gets_the_form_in_its_language(
+    page, demo_site, lang, sign_in, foreign
+):
+    import re
+
+    from playwright.sync_api import expect
+
+    page.goto(f"{demo_site}/{lang}/")
+    page.get_by_role("link", name=sign_in).first.click()
+    page.wait_for_url("**/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    expect(page.get_by_role("heading", level=1)).to_have_text(sign_in)
+    form = page.locator("main").inner_text()
+    assert not re.search(foreign, form), form
+    # The masthead is the edition's: its home front is one click away.
+    expect(page.locator(".masthead__name")).to_have_attribute("href", f"/{lang}/")
