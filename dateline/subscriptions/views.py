@@ -200,14 +200,14 @@ def manage(request, lang: str, token: str):
         newsletters=newsletters,
         initial={"newsletters": sorted(current)},
     )
-    saved = False
     if request.method == "POST" and form.is_valid():
         actions.set_subscriptions(subscriber, form.chosen())
-        saved = True
+        # Back to the page by GET, so that reloading it does not send the form again.
+        return redirect(f"{request.path}?saved=1")
     return render(
         request,
         "subscriptions/manage.html",
-        {"form": form, "email": subscriber.email, "saved": saved},
+        {"form": form, "email": subscriber.email, "saved": request.GET.get("saved") == "1"},
         status=400 if form.errors else 200,
     )
 
