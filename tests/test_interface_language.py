@@ -3,7 +3,7 @@ account pages (and the e-mails they send) and the discussion's endpoints."""
 
 import pytest
 
-from dateline.accounts.middleware import SESSION_KEY
+from dateline.accounts.middleware import COOKIE
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_it_takes_the_language_from_the_referring_page_and_keeps_it(client, edit
     create_edition("ar", site_name="أخبار الاختبار", tagline="أخبار", agency="وكالة")
     response = client.get("/accounts/signup/", HTTP_REFERER="http://testserver/ar/")
     assert '<html lang="ar" dir="rtl"' in response.content.decode()
-    assert client.session[SESSION_KEY] == "ar"
+    assert client.cookies[COOKIE].value == "ar"
     # The next account page, reached without a link from an edition, stays in Arabic.
     response = client.get("/accounts/password/reset/")
     assert '<html lang="ar"' in response.content.decode()
@@ -53,12 +53,19 @@ def test_it_ignores_referrers_of_other_sites_and_unknown_languages(client, editi
     response = client.get("/accounts/login/?next=/xx/", HTTP_REFERER="http://elsewhere.test/ru/")
     assert '<html lang="en"' in response.content.decode()
     assert "The Test Times" in response.content.decode()
-    assert SESSION_KEY not in client.session
+    assert COOKIE not in response.cookies
 
 
-def test_the_account_state_makes_no_session(client, edition):
+def test_the_account_state_sets_no_cookie(client, edition):
     response = client.get("/accounts/state.json", HTTP_REFERER="http://testserver/ru/")
     assert response.status_code == 200
+    assert COOKIE not in response.cookies
+
+
+def test_the_remembered_language_makes_no_session(client, edition):
+    """A session cookie would take the reader's later pages out of the page cache."""
+    response = client.get("/accounts/login/?next=/ru/")
+    assert response.cookies[COOKIE].value == "ru"
     assert "sessionid" not in response.cookies
 
 
