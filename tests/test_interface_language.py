@@ -119,3 +119,14 @@ def test_a_reader_who_signs_in_from_an_edition_gets_the_form_in_its_language(
     assert not re.search(foreign, form), form
     # The masthead is the edition's: its home front is one click away.
     expect(page.locator(".masthead__name")).to_have_attribute("href", f"/{lang}/")
+
+
+def test_the_media_bank_speaks_the_language_of_the_edition_it_was_opened_from(client, edition):
+    response = client.get("/mediabank/", HTTP_REFERER="http://testserver/ru/world/")
+    html = response.content.decode()
+    assert '<html lang="ru"' in html
+    assert "Фотографии наших фотографов" in html
+    assert "Тестовые новости" in html
+    # A photo page opened from the media bank stays in Russian.
+    response = client.get("/mediabank/?q=x", HTTP_REFERER="http://testserver/mediabank/")
+    assert '<html lang="ru"' in response.content.decode()

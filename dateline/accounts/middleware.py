@@ -1,4 +1,5 @@
-"""The interface language of the account pages, which sit outside every edition (/accounts/)."""
+"""The interface language of the pages that sit outside every edition: reader accounts
+(/accounts/) and the media bank (/mediabank/)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,16 +12,17 @@ from dateline.editions.lookup import edition_codes, get_edition
 # page cache would no longer answer them (dateline.pagecache.keys.personal_cookie_names).
 COOKIE = "dateline_language"
 COOKIE_AGE = 365 * 24 * 3600
+PATHS = ("/accounts/", "/mediabank/")
 # Fetched by every page of every edition: it answers a name, no text, and sets no cookie.
 NO_LANGUAGE = ("/accounts/state.json",)
 
 
-class AccountLanguageMiddleware:
-    """On /accounts/ pages, speak the language of the edition the reader came from.
+class ReaderLanguageMiddleware:
+    """On account and media bank pages, speak the language of the edition the reader came from.
 
     The language is the first segment of ``?next=`` (/ru/…), else of the referring page when it
     is on this site (or of that page's own ``next``), else the one a cookie remembers from an
-    earlier account page (so that a form posted back, or the e-mail sent after it, keeps it),
+    earlier such page (so that a form posted back, or the e-mail sent after it, keeps it),
     else the site's default. A language found in a link is remembered in the cookie. The page
     wears that edition's masthead (``request.edition``) and speaks its timezone."""
 
@@ -29,7 +31,7 @@ class AccountLanguageMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if not path.startswith("/accounts/") or path in NO_LANGUAGE:
+        if not path.startswith(PATHS) or path in NO_LANGUAGE:
             return self.get_response(request)
         linked = self.language_from_links(request)
         remembered = request.COOKIES.get(COOKIE)

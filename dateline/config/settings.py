@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "dateline.pagecache.middleware.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dateline.editions.middleware.EditionMiddleware",
-    "dateline.accounts.middleware.AccountLanguageMiddleware",
+    "dateline.accounts.middleware.ReaderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
