@@ -9,10 +9,15 @@ process's store at once; every process also follows the purge log in the databas
 of a second apart, so a change made anywhere reaches all of them. A page also leaves the store
 by age (``PAGE_CACHE_SECONDS``), the safety net for a change nothing purged.
 
+When a page that was stored has left the store (a purge, its age), the first request for it
+renders it again and the others for the same address wait for that render rather than each
+rendering it too, so that a purge of a busy front costs one render, not one per reader.
+
 Answers carry ``X-Cache: HIT`` (with ``Age``), ``MISS`` or ``BYPASS`` (a personal request).
 """
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -26,6 +31,8 @@ from dateline.pagecache.store import Entry, PageStore
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25
+# How long a request waits for another's render of the same page before rendering it itself.
+COALESCE_SECONDS = 5
 CACHEABLE_STATUSES = frozenset({200, 301, 404, 410})
 _KEYS_HEADER = KEYS_HEADER.lower().encode()
 _NOT_SHARED = re.compile(rb"private|no-store|no-cache", re.IGNORECASE)
@@ -144,6 +151,7 @@ def with_page_cache(app, *, max_bytes: int | None = None):
         return app
     store = _store = PageStore(max_bytes or settings.PAGE_CACHE_MAX_BYTES)
     follower = PurgeFollower(store)
+    rendering: dict[tuple, asyncio.Future] = {}
     max_entry = store.max_bytes // 4
 
     async def application(scope, receive, send):
@@ -166,6 +174,12 @@ def with_page_cache(app, *, max_bytes: int | None = None):
                 scope.get("query_string", b""),
             )
             entry = store.get(address)
+            if entry is None and address in rendering:
+                # A page that just left the store is being rendered again by another request:
+                # wait for that render instead of rendering it once more per reader.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(rendering[address]), COALESCE_SECONDS)
+                entry = store.get(address)
             if entry is not None:
                 await _send_entry(send, entry, scope["method"] == "HEAD")
                 return
@@ -202,6 +216,19 @@ def with_page_cache(app, *, max_bytes: int | None = None):
                     store.put(address, entry, generation)
             await send(message)
 
-        await app(scope, receive, capture)
+        leader = None
+        if (
+            address is not None
+            and scope["method"] == "GET"
+            and address not in rendering
+            and store.was_stored(address)
+        ):
+            leader = rendering[address] = asyncio.get_running_loop().create_future()
+        try:
+            await app(scope, receive, capture)
+        finally:
+            if leader is not None:
+                del rendering[address]
+                leader.set_result(None)
 
     return application

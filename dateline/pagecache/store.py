@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from dateline.pagecache.keys import EVERYTHING
 
+DEPARTED_LIMIT = 10_000
+
 
 @dataclass(slots=True)
 class Entry:
@@ -35,6 +37,9 @@ class PageStore:
         # Goes up with every purge: a page rendered while one happened is not stored, since
         # it may show what the purge removed.
         self.generation = 0
+        # Addresses that were stored and have left (purged, aged, evicted): pages worth
+        # waiting for when one request is already rendering them again.
+        self.departed: OrderedDict[tuple, None] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, address: tuple) -> Entry | None:
@@ -82,6 +87,9 @@ class PageStore:
                 self._drop(address)
             return len(addresses)
 
+    def was_stored(self, address: tuple) -> bool:
+        return address in self.departed
+
     def __len__(self) -> int:
         return len(self.entries)
 
@@ -89,6 +97,9 @@ class PageStore:
         entry = self.entries.pop(address, None)
         if entry is None:
             return
+        self.departed[address] = None
+        if len(self.departed) > DEPARTED_LIMIT:
+            self.departed.popitem(last=False)
         self.bytes -= entry.size
         for key in entry.keys:
             holders = self.by_key.get(key)
