@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
@@ -183,6 +184,12 @@ def licence_request(request, photo_id: int):
 
 
 def notify_photo_desk(request: LicenceRequest) -> None:
+    # The photo desk reads the site's own language, whichever edition the reader came from.
+    with translation.override(settings.LANGUAGE_CODE):
+        _notify_photo_desk(request)
+
+
+def _notify_photo_desk(request: LicenceRequest) -> None:
     photo = request.photo
     body = _(
         "A licence request for photo %(id)s (%(caption)s)\n\n"
