@@ -48,6 +48,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # First, so that its signal handlers run first: a story's page cache purge is then the first
+    # thing done after the publishing transaction commits, before live events and alerts.
+    "dateline.pagecache",
     "dateline.editions",
     "dateline.accounts",
     "dateline.sections",
@@ -65,7 +68,6 @@ INSTALLED_APPS = [
     "dateline.discussion",
     "dateline.chats",
     "dateline.demo",
-    "dateline.pagecache",
     "dateline.production",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
