@@ -45,14 +45,15 @@ prod: install
 	$(BIN)/python -m dateline.production $(if $(LOAD_DEMO),--load-demo)
 
 # Debian's Chromium for the browser tests, exiftool for the photo metadata tests, Pushpin
-# (with zurl and condure) for the live stream's production tier and nginx-light, Redis and
-# openssl for the production tier's smoke test; under CI=true (or as root) what is missing is
-# installed.
+# (with zurl and condure) for the live stream's production tier, nginx-light, Redis and
+# openssl for the production tier's smoke test and gettext for the catalogue test; under
+# CI=true (or as root) what is missing is installed.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v exiftool >/dev/null 2>&1 || missing="$$missing libimage-exiftool-perl"; \
 	command -v pushpin >/dev/null 2>&1 || missing="$$missing pushpin"; \
+	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
