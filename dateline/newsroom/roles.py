@@ -58,6 +58,12 @@ MODERATE = ("discussion.moderate_comment", "chats.moderate_chat")
 WIRE_SOURCES = ("wire.view_wiresource", "wire.add_wiresource", "wire.change_wiresource")
 # Partners' keys to the read API (issuing one shows its secret once).
 API_KEYS = ("api.view_apikey", "api.add_apikey", "api.change_apikey", "api.delete_apikey")
+# The edition's newsletters (adding a section's list, renaming, retiming, pausing).
+NEWSLETTERS = (
+    "subscriptions.view_newsletter",
+    "subscriptions.add_newsletter",
+    "subscriptions.change_newsletter",
+)
 # Opening and editing chat rooms (per topic or per story).
 CHAT_ROOMS = ("chats.view_chatroom", "chats.add_chatroom", "chats.change_chatroom")
 
@@ -80,6 +86,7 @@ ROLES = [
             *MODERATE,
             *CHAT_ROOMS,
             *WIRE_SOURCES,
+            *NEWSLETTERS,
         ),
     ),
     Role(
@@ -114,6 +121,7 @@ ROLES = [
             *MODERATE,
             *CHAT_ROOMS,
             *WIRE_SOURCES,
+            *NEWSLETTERS,
             "wire.delete_wiresource",
             *API_KEYS,
             "sections.delete_section",

@@ -19,6 +19,8 @@ RESERVED_SLUGS = {
     "corrections",
     "chats",
     "newsfeed.json",
+    "newsletters",
+    "my-news",
 }
 
 

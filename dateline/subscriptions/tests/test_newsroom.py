@@ -41,3 +41,22 @@ def test_the_newsroom_adds_a_sections_digest(admin_client, edition, lists):
     )
     assert again.status_code == 200
     assert Newsletter.objects.filter(section=asia).count() == 1
+
+
+def test_editors_and_administrators_run_the_newsletters_and_reporters_do_not(
+    client, edition, lists, django_user_model
+):
+    from dateline.newsroom.roles import setup_newsroom
+
+    groups = setup_newsroom()
+    for group, allowed in [("Editors", True), ("Administrators", True), ("Reporters", False)]:
+        user = django_user_model.objects.create_user(group.lower(), password="pw")
+        user.groups.add(groups[group])
+        client.force_login(user)
+        listing = client.get("/admin/newsletters/")
+        if allowed:
+            assert listing.status_code == 200
+            assert "Daily digest" in listing.content.decode()
+        else:
+            # Wagtail sends a user without the permission back to the dashboard.
+            assert listing.status_code == 302
