@@ -41,25 +41,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        editions = {demo.code: self.setup_edition(demo) for demo in EDITIONS}
+        # The newsroom's groups get their page permissions on the editions that exist.
         self.setup_users()
         # Drawn beside the uploads, so that a test run draws into its own folder.
         photo_dir = Path(settings.MEDIA_ROOT).parent / "demo-photos"
         loaded = []
         for demo in EDITIONS:
-            edition = create_edition(
-                demo.code,
-                site_name=demo.site_name,
-                tagline=demo.tagline,
-                agency=demo.agency,
-                time_zone=demo.time_zone,
-                date_style=demo.date_style,
-                footer_note=demo.footer_note,
-            )
-            open_general_room(edition)
-            for order, (slug, name) in enumerate(demo.sections):
-                Section.objects.get_or_create(
-                    edition=edition, slug=slug, defaults={"name": name, "sort_order": order}
-                )
+            edition = editions[demo.code]
             if ArticlePage.objects.filter(edition=edition).exists():
                 self.stdout.write(
                     f"The {demo.code} demo stories are already loaded; keeping the data as it is."
@@ -73,7 +62,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"Drawing {demo.code} demo photos: {n}/{len(files)}")
             report = load_stories(demo.stories, publish=True, photo_dir=photo_dir)
             coverage = load_demo_coverage(edition)
-            loaded.append((demo.code, report, coverage))
+            loaded.append(demo.code)
             self.stdout.write(
                 f"{demo.code}: {len(report.created)} stories ({report.published} published, "
                 f"{report.scheduled} scheduled), {report.photos_created} photos, live "
@@ -83,10 +72,29 @@ class Command(BaseCommand):
         if loaded:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo ready: {len(loaded)} editions loaded "
-                    f"({', '.join(code for code, _r, _c in loaded)}), {linked} translations linked."
+                    f"Demo ready: {len(loaded)} editions loaded ({', '.join(loaded)}), "
+                    f"{linked} translations linked."
                 )
             )
+
+    def setup_edition(self, demo):
+        """Return the demo edition ``demo``, created with its sections and general chat room
+        if they are missing."""
+        edition = create_edition(
+            demo.code,
+            site_name=demo.site_name,
+            tagline=demo.tagline,
+            agency=demo.agency,
+            time_zone=demo.time_zone,
+            date_style=demo.date_style,
+            footer_note=demo.footer_note,
+        )
+        open_general_room(edition)
+        for order, (slug, name) in enumerate(demo.sections):
+            Section.objects.get_or_create(
+                edition=edition, slug=slug, defaults={"name": name, "sort_order": order}
+            )
+        return edition
 
     def setup_users(self):
         groups = setup_newsroom()
