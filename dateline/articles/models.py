@@ -263,6 +263,12 @@ class ArticlePage(Page):
             models.Index(fields=["edition", "-published_at"], name="article_edition_time"),
             models.Index(fields=["primary_section", "-published_at"], name="article_section_time"),
             models.Index(fields=["edition", "kind", "-published_at"], name="article_kind_time"),
+            # The home front's lead: the newest top story, found without reading the others.
+            models.Index(
+                fields=["edition", "-published_at"],
+                condition=Q(is_top_story=True),
+                name="article_top_time",
+            ),
         ]
 
     # --- derived values a page shows
@@ -405,6 +411,14 @@ class ArticlePage(Page):
                 [self], "bylines__person", "tags", "corrections", "further_sections"
             )
         context["story_cards"] = story_cards_for(self)
+        # Photos placed in the body: their renditions and photographers (credit lines) in one
+        # query each, however many there are.
+        body_photos = [
+            block.value["photo"]
+            for block in self.body
+            if block.block_type == "image" and block.value["photo"]
+        ]
+        prefetch_related_objects(body_photos, "renditions", "photographer")
         context["first_paragraph_id"] = next(
             (block.id for block in self.body if block.block_type == "paragraph"), None
         )

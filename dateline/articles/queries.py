@@ -2,18 +2,38 @@
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from dateline.articles.models import ArchivePage, ArticlePage, Correction
 
 PAGE_SIZE = 20
+# Listings of stories (the archive, sections, tags, authors) go back this many pages: counting
+# every story of a large archive, or skipping to its far end with OFFSET, reads every row on
+# the way. Older stories are in the date archives (/en/2019/03/), one period at a time.
+MAX_PAGES = 50
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``max_pages`` pages of a queryset (the newest rows, as
+    ordered), so that its cost does not grow with the table."""
+
+    def __init__(self, object_list, per_page, max_pages: int = MAX_PAGES, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.max_pages = max_pages
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        return self.object_list.values("pk")[: self.per_page * self.max_pages].count()
 
 
 def paginate(queryset, page_number, per_page: int = PAGE_SIZE) -> PaginatorPage:
-    """Return the requested page of ``queryset``; a bad or out-of-range number gives the
-    nearest valid page rather than an error."""
-    return Paginator(queryset, per_page).get_page(page_number)
+    """Return the requested page of ``queryset``, up to MAX_PAGES pages back; a bad or
+    out-of-range number gives the nearest valid page rather than an error."""
+    return CappedPaginator(queryset, per_page).get_page(page_number)
 
 
 def stories_using_photo(photo) -> list[ArticlePage]:

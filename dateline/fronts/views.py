@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from dateline.articles.models import ArticlePage
+from dateline.articles.models import ArticlePage, ArticleTag, Byline
 from dateline.articles.queries import corrections_in, paginate
 from dateline.fronts import actions, queries
 from dateline.people.models import Person
@@ -28,10 +28,9 @@ def home_front(request, lang: str):
 def section_front(request, lang: str, section_slug: str):
     edition = edition_or_404(request)
     section = get_object_or_404(Section, edition=edition, slug=section_slug)
-    front = queries.section_front(section)
-    more = paginate(
-        queries.section_stories(section).order_by("-published_at"), request.GET.get("page")
-    )
+    stories = queries.section_stories(section)
+    front = queries.section_front(section, stories)
+    more = paginate(stories.order_by("-published_at"), request.GET.get("page"))
     return render(
         request, "fronts/section_front.html", {"section": section, "front": front, "stories": more}
     )
@@ -49,7 +48,8 @@ def archive(request, lang: str):
 def tag_page(request, lang: str, tag_slug: str):
     edition = edition_or_404(request)
     tag = get_object_or_404(Tag, slug=tag_slug)
-    stories = queries.edition_stories(edition).filter(tags=tag).order_by("-published_at")
+    links = ArticleTag.objects.filter(tag=tag).values_list("content_object_id", flat=True)
+    stories = queries.linked_stories(edition, links).order_by("-published_at")
     return render(
         request,
         "fronts/tag_page.html",
@@ -60,9 +60,8 @@ def tag_page(request, lang: str, tag_slug: str):
 def person_page(request, lang: str, person_slug: str):
     edition = edition_or_404(request)
     person = get_object_or_404(Person, slug=person_slug)
-    stories = (
-        queries.edition_stories(edition).filter(bylines__person=person).order_by("-published_at")
-    )
+    links = Byline.objects.filter(person=person).values_list("article_id", flat=True)
+    stories = queries.linked_stories(edition, links).order_by("-published_at")
     return render(
         request,
         "fronts/person_page.html",
