@@ -296,6 +296,8 @@ def _insert_pages(model, pages: list) -> None:
     """Insert ``pages`` (instances of a Page subclass) as their Page rows and their own rows.
 
     Django cannot bulk-create a multi-table model, so each table gets its own insert."""
+    if not pages:
+        return
     page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
     rows = [Page(**{f.attname: getattr(p, f.attname) for f in page_fields}) for p in pages]
     Page.objects.bulk_create(rows)
