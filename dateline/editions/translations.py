@@ -102,3 +102,14 @@ def switcher_links(current_edition, page=None) -> list[EditionLink]:
             )
         )
     return links
+
+
+def translation_ids(page) -> list[int]:
+    """Return the ids of the other pages of ``page``'s translation group, whatever their state:
+    their switcher, "Also in" and hreflang links name ``page`` once readers may see it."""
+    key = getattr(page, "translation_key", None)
+    if key is None:
+        return []
+    return list(
+        Page.objects.filter(translation_key=key).exclude(pk=page.pk).values_list("pk", flat=True)
+    )

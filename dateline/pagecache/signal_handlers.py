@@ -18,6 +18,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
 from dateline.articles.actions import story_withdrawn
+from dateline.editions.translations import translation_ids
 from dateline.live.models import BreakingNews, LiveEntry
 from dateline.mediabank.models import Photo
 from dateline.pagecache.actions import purge
@@ -31,6 +32,8 @@ def purge_page_edition(page) -> None:
     keys = [GLOBAL, page_key(page.pk)]
     if locale is not None:
         keys.append(edition_key(locale.language_code))
+    # Its translations in other editions link to it (language switcher, "Also in", hreflang).
+    keys += [page_key(pk) for pk in translation_ids(page)]
     purge(keys)
 
 

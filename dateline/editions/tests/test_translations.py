@@ -204,3 +204,20 @@ def test_the_sitemap_names_the_same_translations_as_the_page(client, russian, ma
     news = client.get("/en/sitemaps/news.xml").content.decode()
     assert f'hreflang="ru" href="{SITE}{copy.url}"' in news
     assert alternates(client.get(story.url).content.decode())["ru"] == SITE + copy.url
+
+
+def test_publishing_a_translation_purges_the_cached_original(
+    russian, make_story, editor, django_capture_on_commit_callbacks
+):
+    from dateline.pagecache.models import Purge
+
+    story = make_story("Ferry Returns")
+    copy = translate_story(story, russian, user=editor)
+    before = max(Purge.objects.values_list("pk", flat=True), default=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_story(copy)
+    keys = set()
+    for purge in Purge.objects.filter(pk__gt=before):
+        keys |= set(purge.keys.split())
+    # The English story's page names the translation now: its cached copy must go.
+    assert {f"page:{story.pk}", f"page:{copy.pk}", "edition:ru"} <= keys
