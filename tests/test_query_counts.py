@@ -140,8 +140,7 @@ def test_an_article_takes_as_many_queries_with_six_cards_photos_and_tags_as_with
     make_story, make_photo, assert_queries
 ):
     targets = [
-        make_story(f"Card story {n}", photo=make_photo(caption=f"Card photo {n}"))
-        for n in range(6)
+        make_story(f"Card story {n}", photo=make_photo(caption=f"Card photo {n}")) for n in range(6)
     ]
     inline = [make_photo(caption=f"Inline photo {n}") for n in range(6)]
 
