@@ -43,6 +43,7 @@ from dateline.articles.models import ArticlePage
 from dateline.articles.structured_data import absolute
 from dateline.editions.lookup import get_edition, live_editions
 from dateline.people.models import Person
+from dateline.search.engine import search_stories
 from dateline.sections.models import Section
 from dateline.syndication import newsml, ninjs
 
@@ -281,7 +282,7 @@ def list_stories(
     query = " ".join((q or "").split())[:MAX_QUERY_LENGTH]
 
     if query:
-        page, next_cursor = _search_page(stories, narrowed, time_range, query, cursor, limit)
+        page, next_cursor = _search_page(narrowed, time_range, query, cursor, limit, found_edition)
     else:
         ordered = with_story_details(narrowed.filter(**time_range)).order_by("-published_at", "-pk")
         if cursor:
@@ -297,19 +298,13 @@ def list_stories(
     }
 
 
-def _search_page(stories, narrowed, time_range, query, cursor, limit):
-    """Return a page of full-text matches, best first, and the cursor of the next page. The
-    search backend filters by edition and time itself; section, tag and author narrow its best
-    ``MAX_RANKED`` matches."""
+def _search_page(narrowed, time_range, query, cursor, limit, edition=None):
+    """Return a page of full-text matches, best first, and the cursor of the next page: the
+    best ``MAX_RANKED`` matches in the edition (all editions without one) straight from the
+    search index, narrowed by time, section, tag and author."""
     offset = cursors.read_offset_cursor(cursor) if cursor else 0
-    searchable = stories.filter(**time_range)
-    results = searchable.search(query, order_by_relevance=True)
-    if narrowed is stories:
-        ids = [s.pk for s in results[offset : offset + limit + 1]]
-    else:
-        ranked = [s.pk for s in results[:MAX_RANKED]]
-        allowed = set(narrowed.filter(pk__in=ranked).values_list("pk", flat=True))
-        ids = [pk for pk in ranked if pk in allowed][offset : offset + limit + 1]
+    ranked = search_stories(query, edition, narrowed.filter(**time_range), MAX_RANKED)
+    ids = ranked[offset : offset + limit + 1]
     loaded = with_story_details(ArticlePage.objects.filter(pk__in=ids).for_cards()).in_bulk()
     page = [loaded[pk] for pk in ids[:limit] if pk in loaded]
     next_cursor = cursors.offset_cursor(offset + limit) if len(ids) > limit else None

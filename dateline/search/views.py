@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from dateline.articles.models import ArticlePage
 from dateline.articles.queries import paginate
+from dateline.search.engine import search_stories
 
 MAX_QUERY_LENGTH = 200
 
@@ -19,9 +20,9 @@ def search(request, lang: str):
     results = None
     if query:
         stories = ArticlePage.objects.visible(timezone.now()).filter(edition=edition)
-        results = paginate(stories.search(query, order_by_relevance=True), request.GET.get("page"))
-        # The search backend returns pages of stories; load what the cards need in one go.
-        ids = [story.pk for story in results.object_list]
+        results = paginate(search_stories(query, edition, stories), request.GET.get("page"))
+        # The search gives ids, best first; load what the cards of this page need in one go.
+        ids = results.object_list
         loaded = ArticlePage.objects.filter(pk__in=ids).for_cards().in_bulk()
         results.object_list = [loaded[i] for i in ids if i in loaded]
     return render(

@@ -47,3 +47,14 @@ def test_hostile_queries_are_harmless(client, edition):
 def test_an_empty_query_shows_the_form(client, edition):
     html = client.get("/en/search/").content.decode()
     assert 'type="search"' in html and "match" not in html
+
+
+def test_words_in_any_script_are_found_and_operators_are_just_words(client, make_story):
+    make_story("Переговоры в Женеве продолжаются")
+    make_story("Near the Harbour, Not Far")
+    assert "Переговоры в Женеве" in results(client.get("/en/search/?q=женеве"))
+    # FTS5 and tsquery operators in a query are read as plain words.
+    html = results(client.get("/en/search/", {"q": "NOT harbour"}))
+    assert "Near the Harbour" in html
+    assert "Near the Harbour" in results(client.get("/en/search/", {"q": "harbour -far*"}))
+    assert "No stories match" in results(client.get("/en/search/", {"q": "harbour OR budget"}))
