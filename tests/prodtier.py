@@ -59,18 +59,9 @@ def fetch(url: str, *, headers=None, data=None, method=None):
 class TLSSSEClient(SSEClient):
     """tests.sse.SSEClient over HTTPS."""
 
-    def __init__(self, url: str, last_event_id: str | None = None, timeout: float = 10):
-        parts = urlsplit(url)
-        raw = socket.create_connection((parts.hostname, parts.port), timeout=timeout)
-        self.sock = insecure_context().wrap_socket(raw, server_hostname=parts.hostname)
-        request = f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        request += "Accept: text/event-stream\r\n"
-        if last_event_id:
-            request += f"Last-Event-ID: {last_event_id}\r\n"
-        self.sock.sendall((request + "\r\n").encode())
-        self.buffer = b""
-        self.closed = False
-        self.status = None
+    def connect(self, host: str, port: int, timeout: float) -> socket.socket:
+        raw = super().connect(host, port, timeout)
+        return insecure_context().wrap_socket(raw, server_hostname=host)
 
     def is_open(self) -> bool:
         self.sock.settimeout(0.2)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 class SSEClient:
     def __init__(self, url: str, last_event_id: str | None = None, timeout: float = 10):
         parts = urlsplit(url)
-        self.sock = socket.create_connection((parts.hostname, parts.port), timeout=timeout)
+        self.sock = self.connect(parts.hostname, parts.port, timeout)
         request = f"GET {parts.path}?{parts.query} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
         request += "Accept: text/event-stream\r\n"
         if last_event_id:
@@ -18,6 +18,9 @@ class SSEClient:
         self.buffer = b""
         self.closed = False
         self.status = None
+
+    def connect(self, host: str, port: int, timeout: float) -> socket.socket:
+        return socket.create_connection((host, port), timeout=timeout)
 
     def _blocks(self, deadline):
         while time.monotonic() < deadline:
