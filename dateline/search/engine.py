@@ -21,6 +21,10 @@ MAX_RANKED = 1000
 # Words of a query that count; the rest of a long query is ignored.
 MAX_WORDS = 12
 WORD = re.compile(r"\w+")
+# Words this long also match as the start of longer ones, so that a search for "договор" finds
+# "договоре" and "договорились": the index does not stem Russian or Arabic, and a reader types
+# the word's base. Shorter words match whole, or "of" would match half the archive.
+PREFIX_FROM = 4
 
 
 def query_words(query: str) -> list[str]:
@@ -47,7 +51,9 @@ def ranked_story_ids(query: str, edition, limit: int = MAX_RANKED) -> list[int] 
     if connection.vendor == "sqlite":
         # Each word quoted: an FTS5 string, never an operator; the columns are Wagtail's
         # (autocomplete, body, title) and the autocomplete column is left out.
-        match = "{body title} : " + " ".join(f'"{word}"' for word in words)
+        match = "{body title} : " + " ".join(
+            f'"{word}"*' if len(word) >= PREFIX_FROM else f'"{word}"' for word in words
+        )
         sql = (
             f"SELECT page.id FROM {index}_fts AS fts "  # noqa: S608 (table names are ours)
             f"JOIN {index} AS entry ON entry.id = fts.rowid "
@@ -59,17 +65,20 @@ def ranked_story_ids(query: str, edition, limit: int = MAX_RANKED) -> list[int] 
         params = [match, content_type, len(prefix), prefix, limit]
     elif connection.vendor == "postgresql":
         # The words joined with & as one tsquery in the index's own (default) configuration;
-        # plainto_tsquery takes the text as words, never as operators.
+        # each is letters and digits only, quoted, so none is read as an operator.
         sql = (
             f"SELECT page.id FROM {index} AS entry "  # noqa: S608 (table names are ours)
             "JOIN wagtailcore_page AS page ON page.id = entry.object_id::integer, "
-            "plainto_tsquery(%s) AS query "
+            "to_tsquery(%s) AS query "
             "WHERE (entry.title @@ query OR entry.body @@ query) "
             "AND entry.content_type_id = %s AND page.path LIKE %s AND page.live "
             "ORDER BY ts_rank(entry.title, query) * 3 + ts_rank(entry.body, query) DESC, "
             "page.id DESC LIMIT %s"
         )
-        params = [" ".join(words), content_type, prefix + "%", limit]
+        terms = " & ".join(
+            f"'{word}':*" if len(word) >= PREFIX_FROM else f"'{word}'" for word in words
+        )
+        params = [terms, content_type, prefix + "%", limit]
     else:
         return None
     with connection.cursor() as cursor:

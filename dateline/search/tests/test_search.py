@@ -58,3 +58,13 @@ def test_words_in_any_script_are_found_and_operators_are_just_words(client, make
     assert "Near the Harbour" in html
     assert "Near the Harbour" in results(client.get("/en/search/", {"q": "harbour -far*"}))
     assert "No stories match" in results(client.get("/en/search/", {"q": "harbour OR budget"}))
+
+
+def test_a_word_finds_its_longer_forms_in_languages_the_index_does_not_stem(client, make_story):
+    make_story("Переговоры об океанском договоре")
+    make_story("Морские державы договорились о выбросах")
+    make_story("Of Ships and Harbours")
+    html = results(client.get("/en/search/", {"q": "договор"}))
+    assert "об океанском договоре" in html and "державы договорились" in html
+    # Short words match only whole: "of" finds the headline with "Of", not every "offer".
+    assert "Of Ships and Harbours" in results(client.get("/en/search/", {"q": "of ships"}))
