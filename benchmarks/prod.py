@@ -36,6 +36,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from benchmarks.live_servers import free_block, free_port
 from dateline.production.tier import BIN, NEEDS, ProductionTier, Settings
 
 WORKERS = 2
@@ -43,34 +44,6 @@ DURATION = 10
 CONNECTIONS = 64
 PUBLISHES = 7
 POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def free_block(size=4) -> int:
-    import socket
-
-    for _ in range(50):
-        base = free_port()
-        sockets = []
-        try:
-            for port in range(base, base + size):
-                sock = socket.socket()
-                sock.bind(("127.0.0.1", port))
-                sockets.append(sock)
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no free block of ports")
 
 
 def _context() -> ssl.SSLContext:
