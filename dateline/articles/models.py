@@ -98,7 +98,9 @@ class ArchivePage(Page):
         from dateline.articles.queries import stories_in_period
 
         context = super().get_context(request, *args, **kwargs)
-        context["stories"] = stories_in_period(self, request.GET.get("page"))
+        context["stories"] = stories_in_period(
+            self, request.GET.get("page"), getattr(request, "edition", None)
+        )
         return context
 
 

@@ -1,5 +1,7 @@
 """Read-side queries over stories, each loading what its page shows in a fixed number of queries."""
 
+import datetime as dt
+
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -7,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from dateline.articles.models import ArchivePage, ArticlePage, Correction
+from dateline.editions.models import Edition
 
 PAGE_SIZE = 20
 # Listings of stories (the archive, sections, tags, authors) go back this many pages: counting
@@ -73,10 +76,46 @@ def story_cards_for(article: ArticlePage) -> dict[int, ArticlePage]:
     }
 
 
-def stories_in_period(archive: ArchivePage, page_number) -> PaginatorPage:
-    """Return a page of the visible stories filed under the date bucket ``archive``."""
-    stories = ArticlePage.objects.visible().descendant_of(archive)
+def period_bounds(archive: ArchivePage, tz) -> tuple[dt.datetime, dt.datetime]:
+    """Return the start and end (exclusive) of the year, month or day of ``archive`` in the
+    timezone ``tz``, as aware datetimes."""
+    year, month, day = archive.year, archive.month or 1, archive.day or 1
+    start = dt.date(year, month, day)
+    if archive.day:
+        end = start + dt.timedelta(days=1)
+    elif archive.month:
+        end = dt.date(year + month // 12, month % 12 + 1, 1)
+    else:
+        end = dt.date(year + 1, 1, 1)
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time()), tz),
+        timezone.make_aware(dt.datetime.combine(end, dt.time()), tz),
+    )
+
+
+def stories_in_period(archive: ArchivePage, page_number, edition=None) -> PaginatorPage:
+    """Return a page of ``edition``'s visible stories published in the year, month or day of
+    the date bucket ``archive`` (in the edition's timezone), newest first.
+
+    Stories are filed under the day they are first filed, so this is the same list as the
+    bucket's descendants but for a story published on another day than it was filed; it reads
+    the edition's time index over the period instead of every story of a year in the tree
+    (``descendant_of`` is a path prefix match, which SQLite cannot serve from an index, and a
+    year of a large archive holds a hundred thousand stories to sort)."""
+    if edition is None or not archive.path.startswith(edition.path):
+        edition = Edition.objects.get(
+            path=archive.path[: -_bucket_level(archive) * archive.steplen]
+        )
+    start, end = period_bounds(archive, edition.tzinfo)
+    stories = ArticlePage.objects.visible().filter(
+        edition_id=edition.pk, published_at__gte=start, published_at__lt=end
+    )
     return paginate(stories.for_cards().order_by("-published_at"), page_number)
+
+
+def _bucket_level(archive: ArchivePage) -> int:
+    """Return how many levels below its edition ``archive`` is: 1 for a year, 3 for a day."""
+    return 1 + (archive.month is not None) + (archive.day is not None)
 
 
 def corrections_in(edition, now=None):

@@ -79,6 +79,24 @@ def test_date_archives_list_the_stories_of_their_day(client, make_story):
     assert "Filed Today" in main_of(client.get(day_url))
 
 
+def test_year_month_and_day_archives_list_their_period_in_the_editions_time(
+    client, make_story
+):
+    utc = dt.timezone.utc
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time).
+    july = make_story("First Of July", published_at=dt.datetime(2025, 6, 30, 23, 30, tzinfo=utc))
+    june = make_story("End Of June", published_at=dt.datetime(2025, 6, 30, 22, 30, tzinfo=utc))
+    make_story("New Year", published_at=dt.datetime(2026, 1, 1, 0, 30, tzinfo=utc))
+    assert "/2025/07/01/" in july.url and "/2025/06/30/" in june.url
+    year = main_of(client.get("/en/2025/"))
+    assert year.index("First Of July") < year.index("End Of June")
+    assert "New Year" not in year
+    month = main_of(client.get("/en/2025/07/"))
+    assert "First Of July" in month and "End Of June" not in month
+    day = main_of(client.get("/en/2025/06/30/"))
+    assert "End Of June" in day and "First Of July" not in day
+
+
 def test_tag_and_person_pages_list_their_stories(client, make_story):
     make_story("Tagged Story", tags=["volcanoes"], bylines=["Elena Vasquez"])
     make_story("Other Story", tags=["tennis"])
