@@ -474,6 +474,12 @@ def _index(stories: list[ArticlePage]) -> None:
     Only the text blocks are searchable; the indexer is given a body without the photo and
     story blocks so that it does not load their photos and pages one story at a time."""
     for story in stories:
-        story.body = [b for b in story.raw_body if b["type"] in ("paragraph", "quote")]
+        # A generated paragraph is plain words in one <p>: handing the indexer the words
+        # alone gives it the same text without running an HTML parser over each one.
+        story.body = [
+            {"type": "paragraph", "value": b["value"][3:-4]} if b["type"] == "paragraph" else b
+            for b in story.raw_body
+            if b["type"] in ("paragraph", "quote")
+        ]
     for backend in get_search_backends():
         backend.add_bulk(ArticlePage, stories)
