@@ -28,6 +28,7 @@ DATE_ARCHIVE = 24
 SEARCH = 13
 FEED = 9
 STORY_SITEMAP = 7
+SITEMAP_INDEX = 5
 
 
 @pytest.fixture
@@ -134,6 +135,18 @@ def test_it_serves_a_story_sitemap_in_a_fixed_number_of_queries(newsroom, assert
     assert_queries(url, STORY_SITEMAP)
     newsroom(15)
     assert_queries(url, STORY_SITEMAP)
+
+
+def test_the_sitemap_index_takes_as_many_queries_for_many_months_as_for_one(
+    make_story, assert_queries
+):
+    make_story("This month's story", published_at=timezone.now() - dt.timedelta(hours=2))
+    assert_queries("/sitemap.xml", SITEMAP_INDEX)
+    for n in range(1, 7):
+        make_story(
+            f"Story of {n} months ago", published_at=timezone.now() - dt.timedelta(days=31 * n)
+        )
+    assert_queries("/sitemap.xml", SITEMAP_INDEX)
 
 
 def test_an_article_takes_as_many_queries_with_six_cards_photos_and_tags_as_with_two(

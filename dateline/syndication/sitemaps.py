@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from lxml import etree
 from taggit.models import Tag
@@ -152,26 +153,40 @@ def story_months(edition) -> list[Month]:
         month_path = path[:-steplen]
         entry = months.setdefault(month_path, Month(year, month, month_path, 0))
         entry.filed += numchild
+    # Which months hold a visible story: one query, a look into each month's stretch of the
+    # tree that stops at its first visible story.
+    holding = set(
+        ArchivePage.objects.filter(path__in=list(months))
+        .annotate(holds=Exists(month_stories(OuterRef("path"), depth=OuterRef("depth")).order_by()))
+        .filter(holds=True)
+        .values_list("path", flat=True)
+    )
     result = []
     for month in sorted(months.values(), key=lambda m: (m.year, m.month), reverse=True):
-        stories = month_stories(month.path)
-        if not stories.exists():
+        if month.path not in holding:
             continue
         if month.filed > STORIES_PER_SITEMAP:
             # Only a big month is counted, over its own stretch of the tree.
+            stories = month_stories(month.path)
             month.sitemap_count = math.ceil(stories.count() / STORIES_PER_SITEMAP)
         result.append(month)
     return result
 
 
-def month_stories(month_path: str):
-    """Return the visible stories filed under the month bucket at ``month_path``, as a range
-    of tree paths (which the path index serves) rather than a prefix match."""
+def month_stories(month_path, depth=None):
+    """Return the visible stories filed under the month bucket at ``month_path`` (a string,
+    or an expression with ``depth`` the month's), as a range of tree paths (which the path
+    index serves) rather than a prefix match."""
     steplen = ArchivePage.steplen
-    return ArticlePage.objects.visible().filter(
-        path__range=(month_path + "0" * 2 * steplen, month_path + "Z" * 2 * steplen),
-        depth=len(month_path) // steplen + 2,
-    )
+    if isinstance(month_path, str):
+        depth = len(month_path) // steplen
+        bounds = (month_path + "0" * 2 * steplen, month_path + "Z" * 2 * steplen)
+    else:
+        bounds = (
+            Concat(month_path, Value("0" * 2 * steplen)),
+            Concat(month_path, Value("Z" * 2 * steplen)),
+        )
+    return ArticlePage.objects.visible().filter(path__range=bounds, depth=depth + 2)
 
 
 def find_month(edition, year: int, month: int) -> str | None:
