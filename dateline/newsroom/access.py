@@ -1,9 +1,14 @@
 """Who in the newsroom may see or do what with a story. Views call these; none re-implements
 them."""
 
+from django.db.models import Q, Value
+from django.db.models.functions import Substr
+from django.db.models.lookups import Exact
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from dateline.articles.models import ArticlePage
+
+STORY_RIGHTS = {"add_page", "change_page", "publish_page"}
 
 
 def newsroom_stories(user):
@@ -12,11 +17,17 @@ def newsroom_stories(user):
     page permissions, such as photo editors and moderators)."""
     if user.is_active and user.is_superuser:
         return ArticlePage.objects.all()
-    # Page permissions are granted on the edition pages and hold for what is below them.
-    pages = PagePermissionPolicy().instances_user_has_any_permission_for(
-        user, {"add", "change", "publish"}
-    )
-    return ArticlePage.objects.filter(pk__in=pages.values("pk"))
+    # Page permissions are granted on the edition pages and hold for what is below them: the
+    # stories whose tree path starts with a permitted page's. The prefix is compared as a
+    # substring, which no index serves, so that the desk's queries are led by their own indexes
+    # (publication time, embargo, expiry) instead of reading every story of the edition by path.
+    stories = ArticlePage.objects.all()
+    below = Q(pk__in=[])
+    for permission in PagePermissionPolicy().get_cached_permissions_for_user(user):
+        if permission.permission.codename in STORY_RIGHTS:
+            path = permission.page.path
+            below |= Q(Exact(Substr("path", 1, len(path)), Value(path)))
+    return stories.filter(below)
 
 
 def works_on_stories(user) -> bool:

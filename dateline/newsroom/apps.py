@@ -6,3 +6,8 @@ class NewsroomConfig(AppConfig):
     name = "dateline.newsroom"
     label = "newsroom"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        from dateline.newsroom.explorer import bound_user_filters
+
+        bound_user_filters()

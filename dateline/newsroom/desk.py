@@ -10,6 +10,7 @@ from wagtail.models import Revision, WorkflowState
 
 from dateline.articles.models import ArticlePage
 from dateline.discussion.models import Comment
+from dateline.editions.models import Edition
 
 LIMIT = 50
 
@@ -35,6 +36,9 @@ def newsroom_desk(stories, *, comments: bool = False, now: dt.datetime | None = 
     with ``comments``, how many readers' comments wait for a moderator."""
     now = now or timezone.now()
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    # Today's stories through each edition's index of publication times (article_edition_time),
+    # not through every story.
+    editions = list(Edition.objects.order_by().values_list("pk", flat=True))
     embargoed = list(stories.embargoed(now).order_by("embargo_until")[:LIMIT])
     story_type = ContentType.objects.get_for_model(ArticlePage)
     schedule = dict(
@@ -57,7 +61,7 @@ def newsroom_desk(stories, *, comments: bool = False, now: dt.datetime | None = 
     return Desk(
         published_today=list(
             stories.visible(now)
-            .filter(published_at__gte=midnight)
+            .filter(edition__in=editions, published_at__gte=midnight)
             .order_by("-published_at")[:LIMIT]
         ),
         scheduled=sorted(
