@@ -14,6 +14,12 @@ renders it again and the others for the same address wait for that render rather
 rendering it too, so that a purge of a busy front costs one render, not one per reader.
 
 Answers carry ``X-Cache: HIT`` (with ``Age``), ``MISS`` or ``BYPASS`` (a personal request).
+
+With nginx in front (PAGE_CACHE_NGINX_PURGE_URL, see ``dateline.pagecache.shared``) every
+public page this process answers is noted under its keys as nginx will hold it, and purges send
+those addresses to nginx. A page that cannot be noted (rendered while a purge happened, or
+without keys) goes out with ``X-Accel-Expires: 0``, so that nginx keeps nothing that no worker
+would purge.
 """
 
 import asyncio
@@ -26,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 
 from dateline.pagecache.keys import KEYS_HEADER, is_personal
+from dateline.pagecache.shared import nginx_purger, shared_address
 from dateline.pagecache.store import Entry, PageStore
 
 logger = logging.getLogger(__name__)
@@ -38,6 +45,8 @@ _KEYS_HEADER = KEYS_HEADER.lower().encode()
 _NOT_SHARED = re.compile(rb"private|no-store|no-cache", re.IGNORECASE)
 _SHARED_AGE = re.compile(rb"s-maxage=(\d+)", re.IGNORECASE)
 _AGE = re.compile(rb"max-age=(\d+)", re.IGNORECASE)
+# nginx keeps nothing with this header (and does not pass it on).
+_NOT_FOR_NGINX = (b"x-accel-expires", b"0")
 
 _store: PageStore | None = None
 
@@ -127,7 +136,7 @@ def _storable(status: int, headers) -> int:
     return _freshness(headers)
 
 
-async def _send_entry(send, entry: Entry, head: bool) -> None:
+async def _send_entry(send, entry: Entry, head: bool, extra=()) -> None:
     age = int(time.monotonic() - entry.stored_at)
     await send(
         {
@@ -138,6 +147,7 @@ async def _send_entry(send, entry: Entry, head: bool) -> None:
                 (b"content-length", str(len(entry.body)).encode()),
                 (b"age", str(age).encode()),
                 (b"x-cache", b"HIT"),
+                *extra,
             ],
         }
     )
@@ -150,6 +160,9 @@ def with_page_cache(app, *, max_bytes: int | None = None):
     if not settings.PAGE_CACHE:
         return app
     store = _store = PageStore(max_bytes or settings.PAGE_CACHE_MAX_BYTES)
+    purger = nginx_purger()
+    if purger is not None:
+        store.forward = purger.forward
     follower = PurgeFollower(store)
     rendering: dict[tuple, asyncio.Future] = {}
     max_entry = store.max_bytes // 4
@@ -164,24 +177,29 @@ def with_page_cache(app, *, max_bytes: int | None = None):
         )
         label = b"BYPASS" if personal else b"MISS"
         follower.start()
-        address = None
+        address = shared = None
         if not personal:
             proto = _header(headers, b"x-forwarded-proto") or scope.get("scheme", "http").encode()
-            address = (
-                proto,
-                _header(headers, b"host").lower(),
-                scope.get("raw_path") or scope["path"].encode(),
-                scope.get("query_string", b""),
-            )
+            host = _header(headers, b"host")
+            path = scope.get("raw_path") or scope["path"].encode()
+            query = scope.get("query_string", b"")
+            address = (proto, host.lower(), path, query)
+            if purger is not None:
+                shared = shared_address(proto, host, path, query)
+            generation = store.generation
             entry = store.get(address)
             if entry is None and address in rendering:
                 # A page that just left the store is being rendered again by another request:
                 # wait for that render instead of rendering it once more per reader.
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(rendering[address]), COALESCE_SECONDS)
+                generation = store.generation
                 entry = store.get(address)
             if entry is not None:
-                await _send_entry(send, entry, scope["method"] == "HEAD")
+                extra = ()
+                if shared is not None and not store.hand_out(shared, entry.keys, generation):
+                    extra = (_NOT_FOR_NGINX,)  # purged since it was read: nginx must not keep it
+                await _send_entry(send, entry, scope["method"] == "HEAD", extra)
                 return
         generation = store.generation
         state = {"seconds": 0, "status": 0, "headers": [], "keys": "", "chunks": [], "size": 0}
@@ -196,7 +214,12 @@ def with_page_cache(app, *, max_bytes: int | None = None):
                 headers = [(k, v) for k, v in headers if k != _KEYS_HEADER]
                 state["status"] = message["status"]
                 state["headers"] = [(k, v) for k, v in headers if k != b"content-length"]
-                message = {**message, "headers": [*headers, (b"x-cache", label)]}
+                extra = [(b"x-cache", label)]
+                if address is not None and purger is not None:
+                    keys = frozenset(state["keys"].split())
+                    if not (state["seconds"] and store.hand_out(shared, keys, generation)):
+                        extra.append(_NOT_FOR_NGINX)
+                message = {**message, "headers": [*headers, *extra]}
             elif message["type"] == "http.response.body" and state["seconds"]:
                 body = message.get("body", b"")
                 state["chunks"].append(body)

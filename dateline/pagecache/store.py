@@ -1,15 +1,23 @@
 """The in-process page store: whole responses by address, each under the surrogate keys of
 what it shows, dropped by key when that changes, by age, and least recently used first when
-the store is full."""
+the store is full.
+
+Beside it, the addresses this process handed to the shared cache in front (nginx), under the
+same keys: a purge by key takes them too and passes them to ``forward`` (the nginx purger),
+since nginx keeps what a worker sent it whether or not the worker still stores it."""
 
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dateline.pagecache.keys import EVERYTHING
 
 DEPARTED_LIMIT = 10_000
+# Addresses remembered as held by the shared cache; past this the oldest are forgotten (and
+# leave nginx by its own age limit, the microcache).
+SHARED_LIMIT = 50_000
 
 
 @dataclass(slots=True)
@@ -40,6 +48,13 @@ class PageStore:
         # Addresses that were stored and have left (purged, aged, evicted): pages worth
         # waiting for when one request is already rendering them again.
         self.departed: OrderedDict[tuple, None] = OrderedDict()
+        # Addresses (as the shared cache keys them) handed to the shared cache: their keys and
+        # when they were last handed out (time.monotonic()).
+        self.shared: OrderedDict[tuple, tuple[frozenset[str], float]] = OrderedDict()
+        self.shared_by_key: dict[str, set[tuple]] = {}
+        # Called, outside the lock, with [(address, handed_at), …] of the shared addresses a
+        # purge took; it must not block (the nginx purger queues them for its thread).
+        self.forward: Callable[[list[tuple[tuple, float]]], None] | None = None
         self.lock = threading.Lock()
 
     def get(self, address: tuple) -> Entry | None:
@@ -70,8 +85,28 @@ class PageStore:
                 self._drop(next(iter(self.entries)))
             return True
 
+    def hand_out(self, address: tuple, keys: frozenset[str], generation: int | None = None) -> bool:
+        """Note that the shared cache in front may now keep the response at ``address`` (as
+        that cache keys it), which shows ``keys``. With ``generation``, only if no purge
+        happened since it was read (the response may show what the purge removed; the caller
+        then tells the shared cache not to keep it). Return whether it was noted."""
+        with self.lock:
+            if generation is not None and generation != self.generation:
+                return False
+            old = self.shared.pop(address, None)
+            if old is not None:
+                self._unindex_shared(address, old[0])
+            self.shared[address] = (keys, time.monotonic())
+            for key in keys:
+                self.shared_by_key.setdefault(key, set()).add(address)
+            while len(self.shared) > SHARED_LIMIT:
+                oldest, (old_keys, _) = self.shared.popitem(last=False)
+                self._unindex_shared(oldest, old_keys)
+            return True
+
     def purge(self, keys) -> int:
-        """Drop every page stored under any of ``keys`` ("*" drops all); return how many."""
+        """Drop every page stored under any of ``keys`` ("*" drops all); return how many.
+        The shared cache's addresses under those keys go to ``forward``."""
         with self.lock:
             self.generation += 1
             if EVERYTHING in keys:
@@ -79,19 +114,41 @@ class PageStore:
                 self.entries.clear()
                 self.by_key.clear()
                 self.bytes = 0
-                return count
-            addresses = set()
-            for key in keys:
-                addresses |= self.by_key.get(key, set())
-            for address in addresses:
-                self._drop(address)
-            return len(addresses)
+                shared = list(self.shared.items())
+                self.shared.clear()
+                self.shared_by_key.clear()
+            else:
+                addresses = set()
+                for key in keys:
+                    addresses |= self.by_key.get(key, set())
+                for address in addresses:
+                    self._drop(address)
+                count = len(addresses)
+                taken = set()
+                for key in keys:
+                    taken |= self.shared_by_key.get(key, set())
+                shared = []
+                for address in taken:
+                    address_keys, handed_at = self.shared.pop(address)
+                    self._unindex_shared(address, address_keys)
+                    shared.append((address, (address_keys, handed_at)))
+        if shared and self.forward is not None:
+            self.forward([(address, handed_at) for address, (_, handed_at) in shared])
+        return count
 
     def was_stored(self, address: tuple) -> bool:
         return address in self.departed
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def _unindex_shared(self, address: tuple, keys) -> None:
+        for key in keys:
+            holders = self.shared_by_key.get(key)
+            if holders is not None:
+                holders.discard(address)
+                if not holders:
+                    del self.shared_by_key[key]
 
     def _drop(self, address: tuple) -> None:
         entry = self.entries.pop(address, None)
