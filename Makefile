@@ -45,9 +45,9 @@ prod: install
 	$(BIN)/python -m dateline.production $(if $(LOAD_DEMO),--load-demo)
 
 # Debian's Chromium for the browser tests, exiftool for the photo metadata tests, Pushpin
-# (with zurl and condure) for the live stream's production tier, nginx-light, Redis and
-# openssl for the production tier's smoke test and gettext for the catalogue test; under
-# CI=true (or as root) what is missing is installed.
+# (with zurl and condure) for the live stream's production tier, nginx-light with its cache
+# purge module, Redis and openssl for the production tier's smoke test and gettext for the
+# catalogue test; under CI=true (or as root) what is missing is installed.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -55,6 +55,8 @@ browser:
 	command -v pushpin >/dev/null 2>&1 || missing="$$missing pushpin"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	[ -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ] || \
+		missing="$$missing libnginx-mod-http-cache-purge"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	if [ -n "$$missing" ]; then \

@@ -28,6 +28,16 @@ def require_programs(*programs: str) -> None:
         missing(f"{', '.join(absent)} missing (make browser installs them under CI)")
 
 
+def require_purge_module() -> None:
+    from dateline.production.nginx import PURGE_MODULE
+
+    if not PURGE_MODULE.is_file():
+        missing(
+            f"{PURGE_MODULE} missing: libnginx-mod-http-cache-purge (make browser installs it "
+            "under CI)"
+        )
+
+
 def require_postgres() -> str:
     """Return the URL of the PostgreSQL server the tests may create databases on."""
     parts = urlsplit(POSTGRES_URL)
@@ -54,6 +64,20 @@ def fetch(url: str, *, headers=None, data=None, method=None):
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
+
+
+def raw_request(port: int, request: bytes, *, source: str = "127.0.0.1") -> int:
+    """Send one plain-HTTP request to 127.0.0.1:``port`` from the address ``source`` (any of
+    127.0.0.0/8 on Linux); return the status of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0)) as s:
+        s.sendall(request)
+        answer = b""
+        while b"\r\n" not in answer:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return int(answer.split()[1])
 
 
 class TLSSSEClient(SSEClient):

@@ -1,11 +1,13 @@
 """The production tier's smoke test: PostgreSQL (a throwaway database on the running server),
 Redis, Pushpin and nginx in front of two uvicorn workers, started by the same code as
 `make prod` (dateline.production.tier) on free ports. A reader gets pages from nginx's cache,
-sees a story the moment it is published and gone when it is withdrawn, and holds a live stream
-through nginx and Pushpin that survives an app restart without missing an event.
+sees a story the moment it is published and gone when it is withdrawn (also when nginx keeps
+pages five minutes, so that only the app's purges of nginx's cache can bring them), and holds a
+live stream through nginx and Pushpin that survives an app restart without missing an event.
 
-Needs nginx, pushpin, zurl, condure, redis-server, openssl and PostgreSQL: under CI=true these
-tests fail when one is missing; elsewhere they skip, naming it."""
+Needs nginx (with libnginx-mod-http-cache-purge), pushpin, zurl, condure, redis-server, openssl
+and PostgreSQL: under CI=true these tests fail when one is missing; elsewhere they skip,
+naming it."""
 
 import json
 import secrets
@@ -16,13 +18,21 @@ import pytest
 
 from dateline.production.tier import NEEDS, ProductionTier, Settings
 from tests.conftest import free_port
-from tests.prodtier import TLSSSEClient, fetch, require_postgres, require_programs
+from tests.prodtier import (
+    TLSSSEClient,
+    fetch,
+    raw_request,
+    require_postgres,
+    require_programs,
+    require_purge_module,
+)
 from tests.test_pushpin import free_block
 
 
 @pytest.fixture(scope="module")
 def prod(tmp_path_factory):
     require_programs(*NEEDS)
+    require_purge_module()
     server = require_postgres()
     import psycopg
 
@@ -39,6 +49,7 @@ def prod(tmp_path_factory):
         pushpin_port=free_port(),
         publish_port=free_port(),
         zmq_port=free_block(),
+        purge_port=free_port(),
     )
     tier = ProductionTier(settings)
     try:
@@ -68,6 +79,38 @@ def wait_until(check, seconds=10):
     while not check():
         assert time.monotonic() < deadline
         time.sleep(0.1)
+
+
+def story_path(tier, slug):
+    code = (
+        "from dateline.articles.models import ArticlePage;"
+        f"s = ArticlePage.objects.get(slug='{slug}'); print(s.pk, s.get_url())"
+    )
+    pk, url = tier.dateline("shell", "-c", code).split()[-2:]
+    return pk, url.replace(tier.env["SITE_URL"], "")
+
+
+def from_nginx(url):
+    """Fetch ``url`` until nginx answers it from its cache; return that answer."""
+    for _ in range(5):
+        status, headers, text = fetch(url)
+        if headers["X-Proxy-Cache"] == "HIT":
+            return status, headers, text
+        time.sleep(0.2)
+    pytest.fail(f"nginx never answered {url} from its cache")
+
+
+@pytest.fixture
+def five_minute_microcache(prod):
+    """nginx keeps pages 300 s: within a test, only a purge takes one out."""
+    prod.s.microcache = 300
+    prod.restart_nginx()
+    assert "proxy_cache_valid 200 301 404 410 300s;" in (prod.dir / "nginx/nginx.conf").read_text()
+    try:
+        yield prod
+    finally:
+        prod.s.microcache = 1
+        prod.restart_nginx()
 
 
 def test_it_serves_pages_from_nginx_cache_and_shows_a_published_story_at_once(prod):
@@ -155,3 +198,60 @@ def test_live_readers_through_pushpin_miss_nothing_while_the_app_restarts_under_
     reader.close()
     # nginx answered the front from its cache while the app was away.
     assert statuses and all(status == 200 for status in statuses), set(statuses)
+
+
+def test_the_app_purges_a_front_nginx_keeps_five_minutes_when_a_story_is_published(
+    five_minute_microcache,
+):
+    prod = five_minute_microcache
+    headline = "Lighthouse Keeper Retires After Forty Years"
+    front = prod.s.url + "/en/"
+    world = prod.s.url + "/en/world/"
+    for url in (front, world):
+        fetch(url)
+        assert headline not in from_nginx(url)[2]
+    publish(prod, "prod-tier-lighthouse", headline)
+    # Within a bounded wait (the workers read the purge log every quarter second).
+    wait_until(lambda: headline in fetch(front)[2], seconds=10)
+    wait_until(lambda: headline in fetch(world)[2], seconds=10)
+    # And nginx keeps the new front.
+    assert headline in from_nginx(front)[2]
+
+
+def test_the_app_purges_a_withdrawn_story_from_every_page_nginx_keeps_five_minutes(
+    five_minute_microcache,
+):
+    prod = five_minute_microcache
+    headline = "Orchard Harvest Breaks Records"
+    publish(prod, "prod-tier-orchard", headline)
+    story_id, path = story_path(prod, "prod-tier-orchard")
+    pages = [path, "/en/", "/en/world/", "/en/feed/"]
+    for page in pages:
+        wait_until(lambda page=page: headline in fetch(prod.s.url + page)[2], seconds=10)
+        assert headline in from_nginx(prod.s.url + page)[2]
+    prod.dateline(
+        "shell",
+        "-c",
+        "from dateline.articles.actions import withdraw_story;"
+        "from dateline.articles.models import ArticlePage;"
+        f"withdraw_story(ArticlePage.objects.get(pk={story_id}), reason='Published in error.')",
+    )
+    wait_until(lambda: fetch(prod.s.url + path)[0] == 410, seconds=10)
+    for page in pages[1:]:
+        wait_until(lambda page=page: headline not in fetch(prod.s.url + page)[2], seconds=10)
+
+
+def test_only_127_0_0_1_purges_nginx_cache(five_minute_microcache):
+    prod = five_minute_microcache
+    front = prod.s.url + "/en/"
+    fetch(front)
+    from_nginx(front)
+    host = f"127.0.0.1:{prod.s.https_port}".encode()
+    purge = b"PURGE /en/ HTTP/1.1\r\nHost: " + host + b"\r\nX-Dateline-Scheme: https\r\n\r\n"
+    # Not from another address, not through the site's own port.
+    assert raw_request(prod.s.purge_port, purge, source="127.0.0.2") == 403
+    fetch(front, method="PURGE", headers={"X-Dateline-Scheme": "https"})
+    assert fetch(front)[1]["X-Proxy-Cache"] == "HIT"
+    # From 127.0.0.1, the key nginx keeps the front under.
+    assert raw_request(prod.s.purge_port, purge) == 200
+    assert fetch(front)[1]["X-Proxy-Cache"] == "MISS"

@@ -1,18 +1,28 @@
-"""The nginx configuration of the production tier: TLS, a one-second page cache in front of
-the app (with one request per page going to the app while others wait or get the page they
-had), the live stream passed to Pushpin unbuffered, photos and static files from disk.
+"""The nginx configuration of the production tier: TLS, a page cache in front of the app that
+the app purges (with one request per page going to the app while others wait or get the page
+they had), the live stream passed to Pushpin unbuffered, photos and static files from disk.
 
-nginx cannot be purged here (Debian's nginx has no purge module in its default packages), so
-its cache is a microcache: a page is kept one second, during which every reader gets it from
-nginx; behind it the app's own page cache is purged on publish, so what nginx fetches again is
-fresh and cheap. Only responses the app marks ``public`` are kept, never for a request with a
-session cookie or credentials."""
+nginx's cache is purged by exact key: ngx_cache_purge (Debian's libnginx-mod-http-cache-purge)
+answers PURGE requests on a server of its own, on 127.0.0.1 only, that rebuilds the key from
+the request (``$http_x_dateline_scheme$http_host$request_uri``, the same as the pages'
+``$scheme$http_host$request_uri``). The app's workers send them when a purge by surrogate key
+drops what they handed to nginx (dateline.pagecache.shared). A page is also kept no longer than
+the microcache (1 s by default), the safety net for whatever no purge reaches.
+
+Only responses the app marks ``public`` are kept, never for a request with a session cookie or
+credentials, never a response with ``Vary`` (ngx_cache_purge removes only the variant of the
+purge request itself, so a page kept in variants could not be purged whole) and never for an
+address that ends in a bare ``?`` (the app sees it without one and could not name it)."""
 
 from dataclasses import dataclass
 from pathlib import Path
 
+# Debian's libnginx-mod-http-cache-purge.
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+
 TEMPLATE = """\
 # Written by `dateline nginx-config`. Run: nginx -c {conf} -p {dir}
+load_module {purge_module};
 {user}worker_processes {workers};
 pid {dir}/nginx.pid;
 error_log {dir}/log/error.log warn;
@@ -51,6 +61,17 @@ http {{
         "~*(private|no-store|no-cache)" 1;
         "~*public" 0;
     }}
+    # A response kept in variants cannot be purged whole: none is kept.
+    map $upstream_http_vary $dateline_varies {{
+        default 1;
+        "" 0;
+    }}
+    # "/en/?" reaches the app as "/en/": nginx keeps neither it nor anything else it could
+    # not be told to purge.
+    map $request_uri $dateline_unnamed {{
+        default 0;
+        "~\\?$" 1;
+    }}
 
     upstream dateline_app {{
 {app_servers}
@@ -59,6 +80,18 @@ http {{
     upstream dateline_stream {{
         server {pushpin};
         keepalive 64;
+    }}
+
+    # Purges from the app's workers: PURGE <path?query>, Host and X-Dateline-Scheme as the
+    # reader's request had them. On 127.0.0.1 only, from 127.0.0.1 only.
+    server {{
+        listen 127.0.0.1:{purge_port};
+        server_name _;
+        location / {{
+            allow 127.0.0.1;
+            deny all;
+            proxy_cache_purge dateline_pages $http_x_dateline_scheme$http_host$request_uri;
+        }}
     }}
 
     server {{
@@ -116,14 +149,19 @@ http {{
 
             proxy_cache dateline_pages;
             proxy_cache_key $scheme$http_host$request_uri;
-            proxy_cache_bypass $dateline_personal $http_authorization;
-            proxy_no_cache $dateline_personal $http_authorization $dateline_not_public;
-            # The app's Cache-Control is for the app's own cache and shared caches that it
-            # purges; nginx keeps a page {microcache} s, which is as stale as a page here gets.
+            proxy_cache_bypass $dateline_personal $http_authorization $dateline_unnamed;
+            proxy_no_cache $dateline_personal $http_authorization $dateline_not_public
+                           $dateline_varies $dateline_unnamed;
+            # The app purges what nginx keeps; a page is kept at most {microcache} s, the safety
+            # net for a purge that did not arrive. The app's Cache-Control is for its own cache
+            # and shared caches it purges; X-Accel-Expires: 0 marks a page the app cannot purge.
             proxy_ignore_headers Cache-Control Expires;
             proxy_cache_valid 200 301 404 410 {microcache}s;
             proxy_cache_lock on;
             proxy_cache_lock_timeout 5s;
+            # A purged page is gone, so the next request is a miss (the others wait for it);
+            # "updating" only hands out a page past its age, which no purge has touched, while
+            # one request fetches it again.
             proxy_cache_use_stale updating error timeout http_500 http_502 http_503 http_504;
             proxy_cache_background_update on;
             add_header X-Proxy-Cache $upstream_cache_status always;
@@ -147,6 +185,8 @@ class NginxSite:
     https_port: int = 8443
     workers: int = 2
     microcache_seconds: int = 1
+    purge_port: int = 8081
+    purge_module: Path = PURGE_MODULE
     daemon: bool = False
     # The user nginx's workers run as when it is started as root: one that may read the var
     # directory (nginx's default, nobody, may not).
@@ -173,7 +213,14 @@ class NginxSite:
             static_root=self.static_root,
             media_root=self.media_root,
             microcache=self.microcache_seconds,
+            purge_port=self.purge_port,
+            purge_module=self.purge_module,
         )
+
+    @property
+    def purge_url(self) -> str:
+        """Where the app sends its purges (PAGE_CACHE_NGINX_PURGE_URL)."""
+        return f"http://127.0.0.1:{self.purge_port}"
 
     def write(self) -> Path:
         """Write nginx.conf and the directories nginx needs; return the file's path."""

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dateline.production.nginx import PURGE_MODULE
+
 BIN = Path(sys.executable).parent
 LOCAL = {"127.0.0.1", "localhost", "::1"}
 # Variables of a development or test shell that must not reach production processes.
@@ -66,7 +68,8 @@ class Settings:
     pushpin_port: int = 7999  # PUSHPIN_HTTP_PORT
     publish_port: int = 5561  # PUSHPIN_PUBLISH_PORT
     zmq_port: int = 5560  # PUSHPIN_ZMQ_PORT: this one and the next three
-    microcache: int = 1  # NGINX_MICROCACHE seconds
+    microcache: int = 1  # NGINX_MICROCACHE seconds: the longest nginx keeps a page
+    purge_port: int = 8081  # NGINX_PURGE_PORT: nginx's purge server, on 127.0.0.1
     workers_beside: list[str] = field(
         default_factory=lambda: [
             "run-scheduler",
@@ -93,6 +96,7 @@ class Settings:
             publish_port=_env_int("PUSHPIN_PUBLISH_PORT", 5561),
             zmq_port=_env_int("PUSHPIN_ZMQ_PORT", 5560),
             microcache=_env_int("NGINX_MICROCACHE", 1),
+            purge_port=_env_int("NGINX_PURGE_PORT", 8081),
         )
 
     @property
@@ -136,6 +140,13 @@ class ProductionTier:
                 f"Missing: {', '.join(missing)} (apt-get install nginx-light pushpin "
                 "redis-server openssl)."
             )
+        if not PURGE_MODULE.is_file():
+            # Without it nginx's cache could not be purged: a story would show up to the
+            # microcache later through nginx, and a withdrawn one stay as long.
+            raise SystemExit(
+                f"Missing: nginx's cache purge module {PURGE_MODULE} "
+                "(apt-get install libnginx-mod-http-cache-purge)."
+            )
 
     def environment(self) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if key not in UNSAFE_IN_PRODUCTION}
@@ -157,6 +168,7 @@ class ProductionTier:
             SECURE_HSTS_SECONDS=os.environ.get("SECURE_HSTS_SECONDS", "31536000"),
             SECURE_HSTS_INCLUDE_SUBDOMAINS=os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1"),
             SECURE_HSTS_PRELOAD=os.environ.get("SECURE_HSTS_PRELOAD", "1"),
+            PAGE_CACHE_NGINX_PURGE_URL=f"http://127.0.0.1:{self.s.purge_port}",
         )
         return env
 
@@ -322,6 +334,8 @@ class ProductionTier:
             str(self.s.workers),
             "--microcache",
             str(self.s.microcache),
+            "--purge-port",
+            str(self.s.purge_port),
             "--certificate",
             str(cert),
             "--certificate-key",
@@ -330,6 +344,9 @@ class ProductionTier:
             *(["--user", pwd.getpwuid(os.getuid()).pw_name] if os.geteuid() == 0 else []),
         )
         conf = directory / "nginx.conf"
+        # Pages kept by an nginx before this one were purged by workers that are gone.
+        shutil.rmtree(directory / "cache", ignore_errors=True)
+        (directory / "cache").mkdir()
         test = subprocess.run(
             ["nginx", "-t", "-q", "-c", str(conf), "-p", str(directory)],
             capture_output=True,
@@ -368,6 +385,15 @@ class ProductionTier:
     def restart_app(self) -> None:
         self.stop_app()
         self.start_app()
+
+    def restart_nginx(self) -> None:
+        """Stop nginx and start it again with the current settings (its cache starts empty)."""
+        for name, process in list(self.children):
+            if name == "nginx":
+                self._stop(name, process)
+                self.children.remove((name, process))
+        self.start_nginx()
+        self._wait_https()
 
     # --- the whole
 

@@ -5,11 +5,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from dateline.production.nginx import NginxSite
+from dateline.production.nginx import PURGE_MODULE, NginxSite
 
 
 class Command(BaseCommand):
-    help = "Write nginx.conf: TLS, a 1 s page cache in front of the app, the stream to Pushpin."
+    help = (
+        "Write nginx.conf: TLS, a page cache in front of the app that the app purges (kept 1 s "
+        "at most), the stream to Pushpin."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(Path(settings.VAR_DIR) / "nginx"))
@@ -25,6 +28,15 @@ class Command(BaseCommand):
         parser.add_argument("--https-port", type=int, default=8443)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--microcache", type=int, default=1, help="Seconds nginx keeps a page.")
+        parser.add_argument(
+            "--purge-port",
+            type=int,
+            default=8081,
+            help="Port of the purge server on 127.0.0.1 (the app's PAGE_CACHE_NGINX_PURGE_URL).",
+        )
+        parser.add_argument(
+            "--purge-module", default=str(PURGE_MODULE), help="ngx_cache_purge's module file."
+        )
         parser.add_argument("--certificate", required=True)
         parser.add_argument("--certificate-key", required=True)
         parser.add_argument(
@@ -41,6 +53,11 @@ class Command(BaseCommand):
         for name in ("certificate", "certificate_key"):
             if not Path(options[name]).is_file():
                 raise CommandError(f"--{name.replace('_', '-')} {options[name]}: no such file.")
+        if not Path(options["purge_module"]).is_file():
+            raise CommandError(
+                f"{options['purge_module']}: no such file: nginx's cache purge module is needed "
+                "(apt-get install libnginx-mod-http-cache-purge)."
+            )
         if options["microcache"] < 1:
             raise CommandError("--microcache must be at least 1 second.")
         site = NginxSite(
@@ -56,8 +73,13 @@ class Command(BaseCommand):
             https_port=options["https_port"],
             workers=options["workers"],
             microcache_seconds=options["microcache"],
+            purge_port=options["purge_port"],
+            purge_module=Path(options["purge_module"]),
             daemon=options["daemon"],
             user=options["user"],
         )
         conf = site.write()
-        self.stdout.write(f"Wrote {conf}. Check it with: nginx -t -c {conf}")
+        self.stdout.write(
+            f"Wrote {conf}. Check it with: nginx -t -c {conf}\n"
+            f"The app's workers purge it with PAGE_CACHE_NGINX_PURGE_URL={site.purge_url}"
+        )
