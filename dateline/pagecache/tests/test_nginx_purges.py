@@ -7,6 +7,7 @@ import asyncio
 import logging
 import socket
 import threading
+import time
 
 import pytest
 
@@ -131,6 +132,19 @@ def test_the_purger_opens_a_new_connection_when_nginx_closed_the_last():
     assert purger.purge([(b"https", b"h", b"/1")]) == 1
     assert purger.purge([(b"https", b"h", b"/2")]) == 1
     assert nginx.connections == 2
+    nginx.close()
+
+
+def test_a_page_handed_out_just_before_its_purge_is_purged_once_more():
+    # nginx may still be taking it in when the first PURGE arrives.
+    nginx = FakeNginx()
+    purger = NginxPurger(f"http://127.0.0.1:{nginx.port}")
+    just_now, long_ago = (b"https", b"h", b"/new"), (b"https", b"h", b"/old")
+    purger.forward([(just_now, time.monotonic()), (long_ago, time.monotonic() - 60)])
+    deadline = time.monotonic() + 10
+    while len(nginx.requests) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert nginx.requests == [purge_request(a) for a in (just_now, long_ago, just_now)]
     nginx.close()
 
 
