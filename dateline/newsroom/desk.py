@@ -13,6 +13,8 @@ from dateline.discussion.models import Comment
 from dateline.editions.models import Edition
 
 LIMIT = 50
+# Earlier than any time a revision is approved to go live at.
+EVER = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -41,11 +43,17 @@ def newsroom_desk(stories, *, comments: bool = False, now: dt.datetime | None = 
     editions = list(Edition.objects.order_by().values_list("pk", flat=True))
     embargoed = list(stories.embargoed(now).order_by("embargo_until")[:LIMIT])
     story_type = ContentType.objects.get_for_model(ArticlePage)
-    schedule = dict(
-        Revision.objects.filter(
-            content_type=story_type, approved_go_live_at__isnull=False
-        ).values_list("object_id", "approved_go_live_at")
-    )
+    # The revisions approved to go live later, of every kind (a few, read through Wagtail's
+    # index of approved_go_live_at: a range, as SQLite uses no index for IS NOT NULL), the
+    # stories' kept here: a filter on the content type in SQL would lead SQLite through that
+    # type's index, which holds every revision of every story.
+    schedule = {
+        object_id: go_live_at
+        for content_type_id, object_id, go_live_at in Revision.objects.filter(
+            approved_go_live_at__gt=EVER
+        ).values_list("content_type_id", "object_id", "approved_go_live_at")
+        if content_type_id == story_type.pk
+    }
     scheduled_stories = stories.filter(
         pk__in=[int(pk) for pk in schedule], withdrawn_at__isnull=True
     ).exclude(pk__in=[s.pk for s in embargoed])
