@@ -147,3 +147,13 @@ def count_pages_without_reading_stories(request, items):
     items[:] = [
         PageCountSummaryItem(request) if type(item) is PagesSummaryItem else item for item in items
     ]
+
+
+# --- The page chooser: each row's status from two queries for the page, not three per row.
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_pages_with_their_status(pages, request):
+    # What the status column asks of each page (a scheduled revision, a workflow in
+    # progress), loaded for the whole page of rows as the explorer does.
+    return pages.annotate_approved_schedule().prefetch_workflow_states()
