@@ -19,9 +19,9 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db
 
 HOME_FRONT = 22
-SECTION_FRONT = 19
-TAG_PAGE = 15
-AUTHOR_PAGE = 15
+SECTION_FRONT = 18
+TAG_PAGE = 14
+AUTHOR_PAGE = 14
 ARTICLE = 49
 ARCHIVE = 12
 DATE_ARCHIVE = 24

@@ -10,6 +10,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page
 
+from dateline.articles.listings import sync_listings
 from dateline.articles.models import ArchivePage, ArticlePage
 
 # Sent after commit with ``story`` (an ArticlePage) when a story becomes visible to readers.
@@ -60,6 +61,7 @@ def publish_story(story: ArticlePage, *, at: dt.datetime | None = None, user=Non
         if at is not None and at <= timezone.now():
             ArticlePage.objects.filter(pk=story.pk).update(published_at=at)
             Page.objects.filter(pk=story.pk).update(first_published_at=at, last_published_at=at)
+            sync_listings([story.pk])
     return ArticlePage.objects.get(pk=story.pk)
 
 

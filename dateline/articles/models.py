@@ -459,3 +459,44 @@ class Correction(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("correction or update")
+
+
+class StoryListing(models.Model):
+    """A published story's place on a list that pages show newest first: a section (primary or
+    further), a tag, a person in its bylines; with the story's edition and publication time.
+
+    A list's newest stories are then read in order from one index, however long the list and
+    the archive are; joined from the link tables they had to be read whole and sorted (a busy
+    tag or a section's further stories are tens of thousands at a million stories). Rows are
+    kept by ``dateline.articles.listings.sync_listings`` on every publish; whether a story is
+    visible is still checked on the story, so a withdrawn or expired one drops out at once."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", _("section")
+        TAG = "tag", _("tag")
+        PERSON = "person", _("person")
+
+    # (The unique constraint's index, which starts with the story, serves lookups by story.)
+    story = models.ForeignKey(
+        ArticlePage, on_delete=models.CASCADE, related_name="listings", db_index=False
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    target_id = models.PositiveIntegerField()
+    edition = models.ForeignKey(
+        "editions.Edition", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "kind", "target_id"], name="listing_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "target_id", "edition", "-published_at", "-story"],
+                name="listing_newest",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.target_id}: story {self.story_id}"

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 
-from dateline.articles.models import ArticlePage
+from dateline.articles.listings import newest_listed
+from dateline.articles.models import ArticlePage, StoryListing
 from dateline.fronts.actions import start_of_hour
 from dateline.fronts.models import ReadCount
 
@@ -38,29 +39,16 @@ def edition_stories(edition):
     return ArticlePage.objects.visible().filter(edition=edition).for_cards()
 
 
-def linked_stories(edition, links, *, sparse: int = 2000):
-    """Return the visible stories of ``edition`` among ``links`` (a queryset of story ids from
-    a link table: a tag's or a person's), for listing newest first.
-
-    A tag on a few stories is found fastest from its links; one on a large share of them by
-    walking the edition's stories newest first until enough match. Which is which is decided
-    by counting the links, up to ``sparse``."""
-    stories = edition_stories(edition)
-    if links[:sparse].count() < sparse:
-        return stories.filter(pk__in=list(links))
-    return stories.filter(pk__in=links)
+def listed_stories(edition, kind: str, target_id: int, *, newest: int = SECTION_DEPTH):
+    """Return the ``newest`` visible stories of ``edition`` on a list (a section's, a tag's, a
+    person's: ``StoryListing.Kind``), loaded for cards, for listing newest first."""
+    ids = newest_listed(edition, kind, target_id, newest)
+    return edition_stories(edition).filter(pk__in=ids)
 
 
 def section_stories(section, *, newest: int = SECTION_DEPTH):
-    """Return the ``newest`` visible stories whose primary or further section is ``section``.
-
-    One query with "primary OR further" reads every story of the section to sort them; the
-    newest of each kind come from an index each, and are merged here."""
-    visible = ArticlePage.objects.visible().order_by("-published_at", "-pk")
-    primary = visible.filter(primary_section=section).values_list("published_at", "pk")
-    further = visible.filter(further_sections=section).values_list("published_at", "pk")
-    merged = sorted({*primary[:newest], *further[:newest]}, reverse=True)[:newest]
-    return ArticlePage.objects.visible().filter(pk__in=[pk for _when, pk in merged]).for_cards()
+    """Return the ``newest`` visible stories whose primary or further section is ``section``."""
+    return listed_stories(section.edition_id, StoryListing.Kind.SECTION, section.pk, newest=newest)
 
 
 def home_front(edition) -> Front:

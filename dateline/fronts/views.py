@@ -7,7 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
-from dateline.articles.models import ArticlePage, ArticleTag, Byline
+from dateline.articles.models import ArticlePage, StoryListing
 from dateline.articles.queries import corrections_in, paginate
 from dateline.fronts import actions, queries
 from dateline.people.models import Person
@@ -48,8 +48,8 @@ def archive(request, lang: str):
 def tag_page(request, lang: str, tag_slug: str):
     edition = edition_or_404(request)
     tag = get_object_or_404(Tag, slug=tag_slug)
-    links = ArticleTag.objects.filter(tag=tag).values_list("content_object_id", flat=True)
-    stories = queries.linked_stories(edition, links).order_by("-published_at")
+    stories = queries.listed_stories(edition, StoryListing.Kind.TAG, tag.pk)
+    stories = stories.order_by("-published_at")
     return render(
         request,
         "fronts/tag_page.html",
@@ -60,8 +60,8 @@ def tag_page(request, lang: str, tag_slug: str):
 def person_page(request, lang: str, person_slug: str):
     edition = edition_or_404(request)
     person = get_object_or_404(Person, slug=person_slug)
-    links = Byline.objects.filter(person=person).values_list("article_id", flat=True)
-    stories = queries.linked_stories(edition, links).order_by("-published_at")
+    stories = queries.listed_stories(edition, StoryListing.Kind.PERSON, person.pk)
+    stories = stories.order_by("-published_at")
     return render(
         request,
         "fronts/person_page.html",

@@ -16,8 +16,9 @@ from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from dateline.articles.models import StoryListing
 from dateline.articles.structured_data import absolute
-from dateline.fronts.queries import edition_stories, section_stories
+from dateline.fronts.queries import edition_stories, listed_stories, section_stories
 from dateline.people.models import Person
 from dateline.sections.models import Section
 
@@ -265,7 +266,7 @@ class TagFeed(BaseStoryFeed):
 
     def stories(self, obj):
         edition, tag = obj
-        return edition_stories(edition).filter(tags=tag)
+        return listed_stories(edition, StoryListing.Kind.TAG, tag.pk)
 
     def feed_path(self, obj):
         edition, tag = obj
@@ -299,7 +300,7 @@ class AuthorFeed(BaseStoryFeed):
 
     def stories(self, obj):
         edition, person = obj
-        return edition_stories(edition).filter(bylines__person=person)
+        return listed_stories(edition, StoryListing.Kind.PERSON, person.pk)
 
     def feed_path(self, obj):
         edition, person = obj
