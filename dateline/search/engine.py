@@ -4,8 +4,9 @@ Wagtail's database backend ranks a query by joining its index to the whole filte
 which at a large archive ranks every match of a common word through the ORM (SQLite's backend
 re-runs the match for each matching row): seconds at 100,000 stories. Here one SQL statement
 asks the index itself (FTS5 on SQLite, the tsvector columns and their GIN indexes on
-PostgreSQL) for the best ``MAX_RANKED`` live stories of an edition; visibility (publication
-time, withdrawal) is then checked on those few ids by the ORM, as everywhere else.
+PostgreSQL) for the best ``MAX_RANKED`` live stories of an edition among the newest
+``MAX_CANDIDATES`` matches of the index; visibility (publication time, withdrawal) is then
+checked on those few ids by the ORM, as everywhere else.
 
 Stories are still indexed by Wagtail (``search_fields`` on ArticlePage, update_index); this
 module only reads what it wrote.
@@ -18,6 +19,10 @@ from django.db import connection
 
 # Matches are ranked this far and no further: 50 pages of 20, as far as listings page back.
 MAX_RANKED = 1000
+# A query ranks its newest matches in the index, this many at most: a common word in a large
+# archive matches most of it, and ranking a million matches takes seconds whoever asks. Index
+# entries are numbered as stories are first indexed, so the highest numbers are the newest.
+MAX_CANDIDATES = 20_000
 # Words of a query that count; the rest of a long query is ignored.
 MAX_WORDS = 12
 WORD = re.compile(r"\w+")
@@ -54,31 +59,41 @@ def ranked_story_ids(query: str, edition, limit: int = MAX_RANKED) -> list[int] 
         match = "{body title} : " + " ".join(
             f'"{word}"*' if len(word) >= PREFIX_FROM else f'"{word}"' for word in words
         )
+        # FTS5 walks its matches newest (highest rowid) first and stops at the cap; bm25 is
+        # worked out for those rows only.
         sql = (
-            f"SELECT page.id FROM {index}_fts AS fts "  # noqa: S608 (table names are ours)
-            f"JOIN {index} AS entry ON entry.id = fts.rowid "
-            "JOIN wagtailcore_page AS page ON page.id = CAST(entry.object_id AS INTEGER) "
+            "SELECT page.id FROM ("  # noqa: S608 (table names are ours)
+            f"SELECT entry.object_id, bm25({index}_fts, 0.0, 1.0, 3.0) AS score "
+            f"FROM {index}_fts JOIN {index} AS entry ON entry.id = {index}_fts.rowid "
             f"WHERE {index}_fts MATCH %s AND entry.content_type_id = %s "
-            "AND substr(page.path, 1, %s) = %s AND page.live "
-            f"ORDER BY bm25({index}_fts, 0.0, 1.0, 3.0) LIMIT %s"
+            f"ORDER BY {index}_fts.rowid DESC LIMIT %s"
+            ") AS hit "
+            "JOIN wagtailcore_page AS page ON page.id = CAST(hit.object_id AS INTEGER) "
+            "WHERE substr(page.path, 1, %s) = %s AND page.live "
+            "ORDER BY hit.score, page.id DESC LIMIT %s"
         )
-        params = [match, content_type, len(prefix), prefix, limit]
+        params = [match, content_type, MAX_CANDIDATES, len(prefix), prefix, limit]
     elif connection.vendor == "postgresql":
         # The words joined with & as one tsquery in the index's own (default) configuration;
         # each is letters and digits only, quoted, so none is read as an operator.
+        # The newest matches by entry number, then ranked: ts_rank reads each match's
+        # vectors, the costly part, for those rows only.
         sql = (
-            f"SELECT page.id FROM {index} AS entry "  # noqa: S608 (table names are ours)
-            "JOIN wagtailcore_page AS page ON page.id = entry.object_id::integer, "
+            "SELECT page.id FROM ("  # noqa: S608 (table names are ours)
+            f"SELECT entry.id, entry.object_id, entry.title, entry.body FROM {index} AS entry "
+            "WHERE (entry.title @@ to_tsquery(%s) OR entry.body @@ to_tsquery(%s)) "
+            "AND entry.content_type_id = %s ORDER BY entry.id DESC LIMIT %s"
+            ") AS hit "
+            "JOIN wagtailcore_page AS page ON page.id = hit.object_id::integer, "
             "to_tsquery(%s) AS query "
-            "WHERE (entry.title @@ query OR entry.body @@ query) "
-            "AND entry.content_type_id = %s AND page.path LIKE %s AND page.live "
-            "ORDER BY ts_rank(entry.title, query) * 3 + ts_rank(entry.body, query) DESC, "
+            "WHERE page.path LIKE %s AND page.live "
+            "ORDER BY ts_rank(hit.title, query) * 3 + ts_rank(hit.body, query) DESC, "
             "page.id DESC LIMIT %s"
         )
         terms = " & ".join(
             f"'{word}':*" if len(word) >= PREFIX_FROM else f"'{word}'" for word in words
         )
-        params = [terms, content_type, prefix + "%", limit]
+        params = [terms, terms, content_type, MAX_CANDIDATES, terms, prefix + "%", limit]
     else:
         return None
     with connection.cursor() as cursor:

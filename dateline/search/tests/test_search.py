@@ -68,3 +68,24 @@ def test_a_word_finds_its_longer_forms_in_languages_the_index_does_not_stem(clie
     assert "об океанском договоре" in html and "державы договорились" in html
     # Short words match only whole: "of" finds the headline with "Of", not every "offer".
     assert "Of Ships and Harbours" in results(client.get("/en/search/", {"q": "of ships"}))
+
+
+def test_a_common_word_ranks_only_its_newest_matches(client, make_story, monkeypatch):
+    from dateline.search import engine
+
+    make_story("Harbour Harbour Harbour", standfirst="The harbour, the harbour and its harbour")
+    make_story(
+        "Port Strike Ends",
+        body=[{"type": "paragraph", "value": "<p>Talks at the harbour went on.</p>"}],
+    )
+    make_story(
+        "Ferry Delays",
+        body=[{"type": "paragraph", "value": "<p>Boats wait outside the harbour.</p>"}],
+    )
+    html = results(client.get("/en/search/?q=harbour"))
+    assert html.index("Harbour Harbour Harbour") < html.index("Port Strike Ends")
+    # With room for two candidates, the oldest match is not ranked, however good it is.
+    monkeypatch.setattr(engine, "MAX_CANDIDATES", 2)
+    html = results(client.get("/en/search/?q=harbour"))
+    assert "Port Strike Ends" in html and "Ferry Delays" in html
+    assert "Harbour Harbour Harbour" not in html
