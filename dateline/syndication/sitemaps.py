@@ -155,12 +155,17 @@ def story_months(edition) -> list[Month]:
         entry.filed += numchild
     # Which months hold a visible story: one query, a look into each month's stretch of the
     # tree that stops at its first visible story.
-    holding = set(
-        ArchivePage.objects.filter(path__in=list(months))
+    # (In the select list, not the where clause: PostgreSQL would turn the latter into a join
+    # that reads every story of the edition.)
+    holding = {
+        path
+        for path, holds in ArchivePage.objects.filter(
+            month__isnull=False, day__isnull=True, path__startswith=edition.path
+        )
         .annotate(holds=Exists(month_stories(OuterRef("path"), depth=OuterRef("depth")).order_by()))
-        .filter(holds=True)
-        .values_list("path", flat=True)
-    )
+        .values_list("path", "holds")
+        if holds
+    }
     result = []
     for month in sorted(months.values(), key=lambda m: (m.year, m.month), reverse=True):
         if month.path not in holding:
