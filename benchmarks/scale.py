@@ -6,7 +6,9 @@
    minimal Django view, with the SQL queries per page;
 4. search p50/p95 on SQLite and PostgreSQL, each filled with BENCH_SCALE_STORIES (100,000)
    stories by generate-archive, against a direct SQL full-text query on the same index (FTS5
-   MATCH on SQLite, the stored tsvector with @@ on PostgreSQL);
+   MATCH on SQLite, the stored tsvector with @@ on PostgreSQL); then, on the same sites, the
+   main pages against a minimal view, with their queries and any that reads too much
+   (benchmarks/scale_pages.py);
 5. page weight: the bytes an article's first view transfers in Chromium, by kind, and a
    Lighthouse run (npm `lighthouse`, installed into ~/.cache/dateline-lighthouse).
 
@@ -128,6 +130,20 @@ def _measure_search(env: dict) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+def _measure_pages(env: dict) -> str:
+    """Return the table of benchmarks.scale_pages (main pages, their queries and what reads
+    too much) for the site of ``env``."""
+    output = subprocess.run(  # noqa: S603 (our own commands)
+        [sys.executable, "-m", "benchmarks.scale_pages"],
+        env={**env, "ALLOWED_HOSTS": "*"},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return output[output.index("Main pages") - 1 :] if "Main pages" in output else output
+
+
 def _psql(sql: str) -> None:
     psql = shutil.which("psql") or "psql"
     subprocess.run(  # noqa: S603 (Debian's psql, our own statement)
@@ -143,7 +159,7 @@ def search() -> None:
         "ALLOWED_HOSTS": "testserver",
     }
     base.pop("DATABASE_URL", None)
-    results = []
+    results, pages = [], []
     with contextlib.ExitStack() as stack:
         var = os.environ.get("BENCH_SCALE_SQLITE_DIR")
         env = {**base, "DATELINE_VAR_DIR": var or tempfile.mkdtemp(prefix="dateline-scale-")}
@@ -152,6 +168,7 @@ def search() -> None:
             print(f"\nFilling SQLite with {STORIES:,} stories …", flush=True)
             print(f"  generate-archive took {_fill(env):.0f} s", flush=True)
         results.append(_measure_search(env))
+        pages.append(_measure_pages(env))
 
         if shutil.which("psql") is None:
             print("psql is missing: PostgreSQL search is not measured.")
@@ -170,6 +187,7 @@ def search() -> None:
                 print(f"Filling PostgreSQL with {STORIES:,} stories …", flush=True)
                 print(f"  generate-archive took {_fill(env):.0f} s", flush=True)
             results.append(_measure_search(env))
+            pages.append(_measure_pages(env))
 
     print()
     print(
@@ -201,6 +219,8 @@ def search() -> None:
         f"(Queries still running after {results[0]['limit']:.0f} s were stopped and count "
         "as that long.)"
     )
+    for table in pages:
+        print(table)
 
 
 # --- 5. page weight and Lighthouse
