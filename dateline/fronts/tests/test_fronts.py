@@ -79,10 +79,8 @@ def test_date_archives_list_the_stories_of_their_day(client, make_story):
     assert "Filed Today" in main_of(client.get(day_url))
 
 
-def test_year_month_and_day_archives_list_their_period_in_the_editions_time(
-    client, make_story
-):
-    utc = dt.timezone.utc
+def test_year_month_and_day_archives_list_their_period_in_the_editions_time(client, make_story):
+    utc = dt.UTC
     # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time).
     july = make_story("First Of July", published_at=dt.datetime(2025, 6, 30, 23, 30, tzinfo=utc))
     june = make_story("End Of June", published_at=dt.datetime(2025, 6, 30, 22, 30, tzinfo=utc))
