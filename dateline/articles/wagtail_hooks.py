@@ -1,15 +1,18 @@
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin import widgets
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 
 from dateline.articles.actions import WITHDRAW_ACTION
 from dateline.articles.forms import EDIT_SUBMISSION
 from dateline.articles.models import ArticlePage
 from dateline.articles.translations import editions_to_translate_into, translate_story_view
 from dateline.articles.views import new_story
+from dateline.editions.lookup import live_editions
 from dateline.editions.translations import language_name
 
 
@@ -25,14 +28,45 @@ def register_story_urls():
     ]
 
 
+# The explorer's rows carry, per live edition, the language code to translate into when the
+# story has no page in that edition yet (else ""): their buttons then need no query of their
+# own (two per row otherwise).
+MISSING_TRANSLATION = "dateline_translate_into_"
+
+
+@hooks.register("construct_explorer_page_queryset")
+def annotate_missing_translations(parent_page, pages, request):
+    annotations = {
+        f"{MISSING_TRANSLATION}{edition.pk}": Case(
+            When(
+                Exists(
+                    Page.objects.filter(
+                        translation_key=OuterRef("translation_key"), locale_id=edition.locale_id
+                    )
+                ),
+                then=Value(""),
+            ),
+            default=Value(edition.language_code),
+        )
+        for edition in live_editions()
+    }
+    return pages.annotate(**annotations)
+
+
 def translate_buttons(page, user, priority):
     """Yield a "Translate into …" button per edition the story is not in yet."""
     if not issubclass(page.specific_class or type(page), ArticlePage):
         return
     if not page.permissions_for_user(user).can_edit():
         return
-    for edition in editions_to_translate_into(page):
-        code = edition.language_code
+    annotated = [
+        value for name, value in vars(page).items() if name.startswith(MISSING_TRANSLATION)
+    ]
+    if annotated:
+        codes = [code for code in annotated if code]
+    else:
+        codes = [edition.language_code for edition in editions_to_translate_into(page)]
+    for code in codes:
         yield widgets.Button(
             _("Translate into %(language)s") % {"language": language_name(code)},
             reverse("dateline_translate_story", args=[page.pk, code]),

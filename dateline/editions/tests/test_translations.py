@@ -221,3 +221,23 @@ def test_publishing_a_translation_purges_the_cached_original(
         keys |= set(purge.keys.split())
     # The English story's page names the translation now: its cached copy must go.
     assert {f"page:{story.pk}", f"page:{copy.pk}", "edition:ru"} <= keys
+
+
+def test_the_explorer_offers_each_story_the_translations_it_lacks(
+    client, russian, arabic, make_story, editor
+):
+    translated = make_story("Ferry Returns")
+    untranslated = make_story("Bridge Opens")
+    client.force_login(editor)
+    client.post(f"/admin/stories/{translated.pk}/translate/ru/")
+    day = translated.get_parent()
+    html = client.get(f"/admin/pages/{day.pk}/").content.decode()
+
+    def row(story):
+        start = html.index(f"/admin/pages/{story.pk}/edit/")
+        return html[start : html.index("</tr>", start)]
+
+    assert "Translate into Русский" in row(untranslated)
+    assert "Translate into العربية" in row(untranslated)
+    assert "Translate into Русский" not in row(translated)
+    assert "Translate into العربية" in row(translated)
