@@ -279,8 +279,9 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "dateline.mediabank.forms.PhotoForm"
 WAGTAILSEARCH_BACKENDS = {
-    # Picks SQLite FTS5 or PostgreSQL full text by the database in use.
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    # Wagtail's database backend (SQLite FTS5 or PostgreSQL full text, by the database in
+    # use), on SQLite ranking a query's newest matches only (dateline/search/backends.py).
+    "default": {"BACKEND": "dateline.search.backends"},
 }
 WAGTAILEMBEDS_FINDERS: list[dict] = []  # no outside network: embeds render as links we build
 WAGTAILADMIN_COMMENTS_ENABLED = True
