@@ -89,7 +89,8 @@ test-postgres: install
 		connect_timeout=3).close()" "$(TEST_POSTGRES_URL)" 2>/dev/null; then \
 		DATELINE_TESTING=1 DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -p no:cacheprovider \
 			dateline/search dateline/fronts dateline/articles/tests/test_future_stories.py \
-			dateline/articles/tests/test_load_stories.py; \
+			dateline/articles/tests/test_load_stories.py dateline/articles/tests/test_listings.py \
+			dateline/syndication/tests/test_sitemaps.py; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is not reachable at $(TEST_POSTGRES_URL): CI needs it"; exit 1; \
 	else \
