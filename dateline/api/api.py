@@ -248,7 +248,9 @@ def list_stories(
     """
     stories = access.visible_stories()
     found_edition = edition_or_400(edition) if edition else None
-    if found_edition:
+    if found_edition and not (q or "").strip():
+        # (A search asks for the edition's matches itself; the edition in the query as well
+        # would make SQLite walk the edition's time index rather than look the ids up.)
         stories = stories.filter(edition=found_edition)
     narrowed = stories
     if section:

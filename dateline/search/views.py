@@ -19,7 +19,10 @@ def search(request, lang: str):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     results = None
     if query:
-        stories = ArticlePage.objects.visible(timezone.now()).filter(edition=edition)
+        # The ranked ids are the edition's (search_stories asks for the edition's matches):
+        # the edition in this query too would make SQLite walk the edition's time index
+        # rather than look the ids up.
+        stories = ArticlePage.objects.visible(timezone.now())
         results = paginate(search_stories(query, edition, stories), request.GET.get("page"))
         # The search gives ids, best first; load what the cards of this page need in one go.
         ids = results.object_list
