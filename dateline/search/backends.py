@@ -43,6 +43,34 @@ def bounded_sqlite_backend(params):
             normalized = normalize(self.query)
             if isinstance(normalized, MatchAll | Not):
                 return super().search(config, start, stop, score_field)
+            # A results object asks its compiler again for its count, each page and facets:
+            # the scores and the ranking are worked out once per compiler.
+            if getattr(self, "_dateline_ranked", None) is None:
+                self._dateline_ranked = self._rank(normalized, config)
+            scores, ranked = self._dateline_ranked
+            if not self.order_by_relevance:
+                queryset = self.queryset.filter(pk__in=list(scores))
+                if not queryset.query.order_by:
+                    queryset = queryset.order_by("-pk")
+                return queryset[start:stop]
+            chosen = ranked[start or 0 : stop]
+            if len(chosen) > ORDERED_SLICE:
+                return self.queryset.filter(pk__in=chosen).order_by("-pk")
+            field = score_field or "_score"
+            scored = Case(
+                *(When(pk=pk, then=Value(scores[pk])) for pk in chosen),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+            return (
+                self.queryset.filter(pk__in=chosen)
+                .annotate(**{field: scored})
+                .order_by(field, "-pk")
+            )
+
+        def _rank(self, normalized, config):
+            """Return the scores of the newest matches by id, and (ordering by relevance) the
+            ids of the queryset's objects among them, best first."""
             match = MatchExpression(
                 self.fields or self.FTS_TABLE_FIELDS,
                 self.build_search_query(normalized, config=config),
@@ -60,27 +88,11 @@ def bounded_sqlite_backend(params):
             )
             pk_type = self.queryset.model._meta.pk.to_python
             scores = {pk_type(object_id): score for object_id, score in hits}
-            queryset = self.queryset.filter(pk__in=list(scores))
             if not self.order_by_relevance:
-                if not queryset.query.order_by:
-                    queryset = queryset.order_by("-pk")
-                return queryset[start:stop]
+                return scores, []
             # bm25: lower is better; Wagtail orders ties newest (highest id) first.
-            ranked = sorted(queryset.values_list("pk", flat=True), key=lambda pk: (scores[pk], -pk))
-            chosen = ranked[start or 0 : stop]
-            if len(chosen) > ORDERED_SLICE:
-                return self.queryset.filter(pk__in=chosen).order_by("-pk")
-            field = score_field or "_score"
-            scored = Case(
-                *(When(pk=pk, then=Value(scores[pk])) for pk in chosen),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-            return (
-                self.queryset.filter(pk__in=chosen)
-                .annotate(**{field: scored})
-                .order_by(field, "-pk")
-            )
+            found = self.queryset.filter(pk__in=list(scores)).values_list("pk", flat=True)
+            return scores, sorted(found, key=lambda pk: (scores[pk], -pk))
 
     class SearchCompiler(BoundedRanking, SQLiteSearchQueryCompiler):
         pass
