@@ -119,6 +119,9 @@ class ArticlePage(Page):
         editable=False,
         verbose_name=_("edition"),
     )
+    # Every story would be a "reference" to its edition: the edition's usage count in the
+    # newsroom would then count the whole archive. The tree already says where a story is.
+    edition.wagtail_reference_index_ignore = True
     standfirst = models.TextField(_("standfirst"), blank=True, max_length=600)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NEWS)
     primary_section = models.ForeignKey(

@@ -219,15 +219,6 @@ def test_more_stories_elsewhere_in_the_archive_add_no_work_to_the_main_admin_pag
     """A query that reads every story does more work with more stories, whatever its plan
     says: SQLite's virtual machine runs at least an instruction per row it reads. 30 more
     stories in a day of last year must not add as many to the pages' work."""
-    if pages == "edition":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="the explorer's status panel counts the edition's references "
-                '("Referenced N times"), and every story references its edition '
-                "(ArticlePage.edition is in Wagtail's reference index)",
-            )
-        )
     client.force_login(superuser)
     long_ago = timezone.now() - dt.timedelta(days=400)
     make_story("Long ago", published_at=long_ago)
