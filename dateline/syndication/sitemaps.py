@@ -160,7 +160,10 @@ def story_months(edition) -> list[Month]:
     holding = {
         path
         for path, holds in ArchivePage.objects.filter(
-            month__isnull=False, day__isnull=True, path__startswith=edition.path
+            month__isnull=False,
+            day__isnull=True,
+            path__startswith=edition.path,
+            depth=edition.depth + 2,  # (without it, every page under the edition is read)
         )
         .annotate(holds=Exists(month_stories(OuterRef("path"), depth=OuterRef("depth")).order_by()))
         .values_list("path", "holds")
