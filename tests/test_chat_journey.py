@@ -61,7 +61,7 @@ def test_two_readers_chat_and_a_muted_reader_is_told_why(demo, chromium):
     omar_chat = open_room(omar, demo, path)
 
     # Both are counted: at once on the page that came second, on the next heartbeat on the other.
-    expect(omar_chat.get_by_text("2 readers here now")).to_be_visible()
+    expect(omar_chat.get_by_text("2 readers here now")).to_be_visible(timeout=15_000)
     expect(lena_chat.get_by_text("2 readers here now")).to_be_visible(timeout=30_000)
 
     lena_chat.get_by_label("Your message").fill("Anyone following the treaty talks?")

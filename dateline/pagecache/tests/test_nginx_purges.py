@@ -8,6 +8,7 @@ import logging
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -182,7 +183,10 @@ def run_request(application, path, query=b"", host=b"News.Example:8443"):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(application(scope, receive, send))
+    # In a thread of its own: a browser test earlier in the run can leave an event loop
+    # running in this one, where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        executor.submit(asyncio.run, application(scope, receive, send)).result()
     return dict(sent[0]["headers"])
 
 
