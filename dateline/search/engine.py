@@ -84,7 +84,10 @@ def ranked_story_ids(query: str, edition, limit: int = MAX_RANKED) -> list[int] 
             "WHERE (entry.title @@ to_tsquery(%s) OR entry.body @@ to_tsquery(%s)) "
             "AND entry.content_type_id = %s ORDER BY entry.id DESC LIMIT %s"
             ") AS hit "
-            "JOIN wagtailcore_page AS page ON page.id = hit.object_id::integer, "
+            # Each candidate's page by its key (OFFSET 0 keeps the planner from turning this
+            # into a hash join that reads every page).
+            "CROSS JOIN LATERAL (SELECT p.id, p.path, p.live FROM wagtailcore_page AS p "
+            "WHERE p.id = hit.object_id::integer OFFSET 0) AS page, "
             "to_tsquery(%s) AS query "
             "WHERE page.path LIKE %s AND page.live "
             "ORDER BY ts_rank(hit.title, query) * 3 + ts_rank(hit.body, query) DESC, "
