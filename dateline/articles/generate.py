@@ -34,7 +34,8 @@ from taggit.models import Tag
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backends
 
-from dateline.articles.models import ArchivePage, ArticlePage, ArticleTag, Byline, StoryListing
+from dateline.articles.listings import sync_listings
+from dateline.articles.models import ArchivePage, ArticlePage, ArticleTag, Byline
 from dateline.mediabank.models import Photo
 from dateline.people.models import Person
 from dateline.sections.models import Place, Section
@@ -466,23 +467,8 @@ def _insert_relations(stories: list[ArticlePage], extras: list[tuple]) -> None:
     SectionLink.objects.bulk_create(section_rows)
     ArticleTag.objects.bulk_create(tag_rows)
     Byline.objects.bulk_create(byline_rows)
-    # The stories' places on their sections', tags' and people's lists (as sync_listings makes
-    # them on a publish).
-    stories_by_id = {story.pk: story for story in stories}
-    places = {(s.pk, StoryListing.Kind.SECTION, s.primary_section_id) for s in stories}
-    places |= {(r.articlepage_id, StoryListing.Kind.SECTION, r.section_id) for r in section_rows}
-    places |= {(r.content_object_id, StoryListing.Kind.TAG, r.tag_id) for r in tag_rows}
-    places |= {(r.article_id, StoryListing.Kind.PERSON, r.person_id) for r in byline_rows}
-    StoryListing.objects.bulk_create(
-        StoryListing(
-            story_id=pk,
-            kind=kind,
-            target_id=target,
-            edition_id=stories_by_id[pk].edition_id,
-            published_at=stories_by_id[pk].published_at,
-        )
-        for pk, kind, target in places
-    )
+    # The stories' places on their sections', tags' and people's lists, as a publish makes them.
+    sync_listings([story.pk for story in stories])
 
 
 def _index(stories: list[ArticlePage]) -> None:
