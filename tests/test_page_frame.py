@@ -102,10 +102,10 @@ def test_sign_in_is_an_icon_with_an_accessible_name(demo, chromium, code):
     assert box(link)["width"] <= 48
     assert box(link.get_by_text(EDITIONS[code]))["width"] <= 1
     # Search and the language switcher are icons too; the switcher opens on a tap.
-    for icon in (".masthead__search button", ".edition-switcher summary"):
+    for icon in (".masthead__search button", ".edition-menu summary"):
         expect(page.locator(icon)).to_be_visible()
         assert box(page.locator(icon))["width"] <= 48
-    switcher = page.locator(".edition-switcher")
+    switcher = page.locator(".edition-menu")
     other = switcher.locator("a[hreflang]").first
     expect(other).to_be_hidden()
     switcher.locator("summary").click()

@@ -62,7 +62,7 @@
       }
     });
   }
-  foldOnEscapeAndOutside(document.querySelector(".edition-switcher"));
+  foldOnEscapeAndOutside(document.querySelector(".edition-menu"));
 
   // Comment counts on story cards: one small request for all the cards of the page.
   const countSlots = document.querySelectorAll("[data-comment-count]");
