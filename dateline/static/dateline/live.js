@@ -137,15 +137,22 @@
     store.set(ACTIVE_KEY, String(Date.now()));
   }
 
+  // Stories that came on this page's stream count even when their publication time is not
+  // after the mark (a scheduled story published a moment before the page was made, say).
+  const arrived = new Set();
+
   function markRead() {
     moveMark(newestTime());
+    arrived.clear();
     updateCounter();
   }
 
   function updateCounter() {
     const read = readMark();
     let unread = 0;
-    for (const item of list.children) if (itemTime(item) > read) unread += 1;
+    for (const item of list.children) {
+      if (itemTime(item) > read || arrived.has(item.dataset.id)) unread += 1;
+    }
     counter.textContent = String(unread);
     feed.classList.toggle("newsfeed--unread", unread > 0);
   }
@@ -184,6 +191,7 @@
     const after = Array.from(list.children).find((other) => itemTime(other) < time);
     list.insertBefore(item, after || null);
     while (list.children.length > MAX_ITEMS) list.lastElementChild.remove();
+    arrived.add(item.dataset.id);
     stillHere();
     if (feed.open) markRead();
     else updateCounter();
@@ -215,7 +223,11 @@
   window.addEventListener("pagehide", stillHere);
   document.addEventListener("visibilitychange", stillHere);
   // Read in another tab is read here too.
-  window.addEventListener("storage", (event) => { if (event.key === READ_KEY) updateCounter(); });
+  window.addEventListener("storage", (event) => {
+    if (event.key !== READ_KEY) return;
+    arrived.clear();
+    updateCounter();
+  });
   foldOnEscapeAndOutside(feed);
 
   // --- breaking news ------------------------------------------------------------------------
