@@ -353,3 +353,63 @@ def test_bad_stream_requests_get_a_clear_error(demo):
     assert code == 400 and "Last-Event-ID" in text
     many = "&".join(f"channel=coverage-{i}" for i in range(1, 7))
     assert status_and_text("?" + many)[0] == 400
+
+
+ORDERED_COVERAGE = """
+import datetime as dt
+from django.utils import timezone
+from dateline.articles.actions import file_story
+from dateline.editions.lookup import get_edition
+from dateline.live.models import LiveCoveragePage, LiveEntry
+from dateline.sections.models import Section
+edition = get_edition("en")
+coverage = file_story(edition, timezone.now()).add_child(instance=LiveCoveragePage(
+    title="Budget Day, Live", slug="budget-day-live", locale_id=edition.locale_id,
+    primary_section=Section.objects.get(edition=edition, slug="business"),
+    standfirst="The budget as it is read."))
+coverage.save_revision().publish()
+now = timezone.now()
+for minutes, title in ((30, "Speech begins"), (10, "Fuel duty frozen")):
+    LiveEntry.objects.create(coverage=coverage, title=title, text=f"<p>{title}.</p>",
+        is_key_event=True, created_at=now - dt.timedelta(minutes=minutes))
+print(coverage.url)
+"""
+
+
+def add_entry(demo, title, minutes_ago):
+    shell(
+        demo,
+        "import datetime as dt;from django.utils import timezone;"
+        "from dateline.live.models import LiveEntry, LiveCoveragePage;"
+        "c = LiveCoveragePage.objects.get(slug='budget-day-live');"
+        f"LiveEntry.objects.create(coverage=c, title={title!r}, text='<p>{title}.</p>',"
+        f" is_key_event=True, created_at=timezone.now() - dt.timedelta(minutes={minutes_ago}))",
+    )
+
+
+def test_a_new_key_event_appears_at_its_place_in_time_order(demo, chromium):
+    path = shell(demo, ORDERED_COVERAGE).strip().splitlines()[-1]
+    page = open_front(chromium, demo.url + path)
+    key_events = page.get_by_role("region", name="Key events").get_by_role("listitem")
+    titles = page.locator(".live-entries .live-entry__title")
+    expect(key_events).to_have_count(2)
+
+    # An entry dated between the two (written up late) goes between them, newest first …
+    add_entry(demo, "Income tax bands", 20)
+    expect(key_events).to_have_count(3, timeout=1500)
+    expect(key_events.nth(1)).to_contain_text("Income tax bands")
+    expect(titles).to_have_text(["Fuel duty frozen", "Income tax bands", "Speech begins"])
+    # … and one of now goes first.
+    add_entry(demo, "Speech ends", 0)
+    expect(key_events).to_have_count(4, timeout=1500)
+    expect(key_events).to_contain_text(
+        ["Speech ends", "Fuel duty frozen", "Income tax bands", "Speech begins"]
+    )
+    expect(titles).to_have_text(
+        ["Speech ends", "Fuel duty frozen", "Income tax bands", "Speech begins"]
+    )
+    # The list is the one a reload gives.
+    order = key_events.all_text_contents()
+    page.reload()
+    expect(key_events).to_have_text(order)
+    page.context.close()

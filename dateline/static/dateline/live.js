@@ -12,10 +12,57 @@
   if (accountLink) {
     window.datelineAccount.then((state) => {
       if (!state.signed_in) return;
-      accountLink.textContent = state.name;
+      // The icon stays; the label (hidden on phones, where the icon is the link) is the name.
+      const label = accountLink.querySelector("[data-account-label]") || accountLink;
+      label.textContent = state.name;
       accountLink.href = "/accounts/profile/";
     });
   }
+
+  // --- the header ---------------------------------------------------------------------------
+  // On phones the search box is folded into its button: the first tap opens it, a tap with
+  // words in it searches. Without the script the button goes to the search page.
+  const search = document.querySelector(".masthead__search");
+  if (search) {
+    const box = search.querySelector("input");
+    search.addEventListener("submit", (event) => {
+      if (box.value.trim() || !window.matchMedia("(max-width: 40em)").matches) return;
+      event.preventDefault();
+      search.classList.add("masthead__search--open");
+      box.focus();
+    });
+    box.addEventListener("blur", () => search.classList.remove("masthead__search--open"));
+  }
+
+  // The sections bar scrolls sideways on phones: bring the current section into view without
+  // moving the page itself.
+  const sections = document.querySelector(".sections-nav ul");
+  const current = sections && sections.querySelector("[aria-current]");
+  if (current) {
+    const bar = sections.getBoundingClientRect();
+    const link = current.getBoundingClientRect();
+    if (link.left < bar.left || link.right > bar.right) {
+      sections.scrollBy({ left: link.left + link.width / 2 - (bar.left + bar.width / 2) });
+    }
+  }
+
+  // Menus that fold (the language switcher, the newsfeed) close on Escape and on a click
+  // elsewhere.
+  function foldOnEscapeAndOutside(details) {
+    if (!details) return;
+    details.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && details.open) {
+        details.open = false;
+        details.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", (event) => {
+      if (details.open && !details.contains(event.target) && !event.target.closest("dialog")) {
+        details.open = false;
+      }
+    });
+  }
+  foldOnEscapeAndOutside(document.querySelector(".edition-menu"));
 
   // Comment counts on story cards: one small request for all the cards of the page.
   const countSlots = document.querySelectorAll("[data-comment-count]");
@@ -57,8 +104,16 @@
   };
 
   // --- the newsfeed and its unread counter ---------------------------------------------------
-  // The browser keeps the publication time of the newest story the reader has seen; the
-  // counter shows how many in the list are newer.
+  // The counter is the number of stories in the list published after the reader's mark. The
+  // browser keeps the mark (a publication time) for the edition: opening the newsfeed moves it
+  // to the newest story listed; a visit that starts with no mark, or more than half an hour
+  // after the reader last had a page of the edition, moves it to the moment the page was made.
+  // So the counter counts what arrived since the reader opened the page, or since they last
+  // opened the newsfeed, and a story that came while they read one page still counts on the
+  // next.
+
+  const ACTIVE_KEY = "dateline:newsfeed-active:" + edition;
+  const VISIT_GAP = 30 * 60 * 1000;
 
   function itemTime(item) {
     return Date.parse(item.dataset.published) || 0;
@@ -70,15 +125,34 @@
     return newest;
   }
 
+  function readMark() {
+    return Number(store.get(READ_KEY)) || 0;
+  }
+
+  function moveMark(time) {
+    if (time > readMark()) store.set(READ_KEY, String(time));
+  }
+
+  function stillHere() {
+    store.set(ACTIVE_KEY, String(Date.now()));
+  }
+
+  // Stories that came on this page's stream count even when their publication time is not
+  // after the mark (a scheduled story published a moment before the page was made, say).
+  const arrived = new Set();
+
   function markRead() {
-    store.set(READ_KEY, String(newestTime()));
+    moveMark(newestTime());
+    arrived.clear();
     updateCounter();
   }
 
   function updateCounter() {
-    const read = Number(store.get(READ_KEY)) || 0;
+    const read = readMark();
     let unread = 0;
-    for (const item of list.children) if (itemTime(item) > read) unread += 1;
+    for (const item of list.children) {
+      if (itemTime(item) > read || arrived.has(item.dataset.id)) unread += 1;
+    }
     counter.textContent = String(unread);
     feed.classList.toggle("newsfeed--unread", unread > 0);
   }
@@ -117,6 +191,8 @@
     const after = Array.from(list.children).find((other) => itemTime(other) < time);
     list.insertBefore(item, after || null);
     while (list.children.length > MAX_ITEMS) list.lastElementChild.remove();
+    arrived.add(item.dataset.id);
+    stillHere();
     if (feed.open) markRead();
     else updateCounter();
   }
@@ -136,9 +212,23 @@
     } catch (e) { /* the list stays as it is */ }
   }
 
-  if (store.get(READ_KEY) === null) markRead(); // a first visit starts with nothing unread
+  const lastActive = Number(store.get(ACTIVE_KEY)) || 0;
+  if (!readMark() || Date.now() - lastActive > VISIT_GAP) {
+    // A new visit: what the page was made with is not news to this reader.
+    moveMark(Math.max(Date.parse(feed.dataset.rendered) || 0, newestTime()));
+  }
+  stillHere();
   updateCounter();
   feed.addEventListener("toggle", () => { if (feed.open) markRead(); });
+  window.addEventListener("pagehide", stillHere);
+  document.addEventListener("visibilitychange", stillHere);
+  // Read in another tab is read here too.
+  window.addEventListener("storage", (event) => {
+    if (event.key !== READ_KEY) return;
+    arrived.clear();
+    updateCounter();
+  });
+  foldOnEscapeAndOutside(feed);
 
   // --- breaking news ------------------------------------------------------------------------
 
@@ -300,6 +390,25 @@
     return coverage.querySelector('.live-entry[data-entry="' + Number(id) + '"]');
   }
 
+  // Entries and key events are newest first. An entry's place is its time (an editor may set
+  // it earlier or later than the moment it was written), then its id, as the server orders them.
+  function comesBefore(time, id, otherTime, otherId) {
+    return time > otherTime || (time === otherTime && id > otherId);
+  }
+
+  function insertInOrder(container, element, time, id, timeOf) {
+    const next = Array.from(container.children).find((other) => {
+      if (other === element || !other.dataset.entry) return false;
+      return comesBefore(time, id, timeOf(other), Number(other.dataset.entry));
+    });
+    container.insertBefore(element, next || null);
+  }
+
+  function entryTime(element) {
+    const time = element.querySelector(".live-entry__time time");
+    return time ? Date.parse(time.dateTime) || 0 : 0;
+  }
+
   function placeEntry(data) {
     const element = entryElement(data.html);
     const existing = findEntry(data.id);
@@ -309,21 +418,15 @@
         previous.classList.remove("live-entry--pinned");
         const flag = previous.querySelector(".live-entry__flag--pinned");
         if (flag) flag.remove();
-        entryList.prepend(previous);
+        insertInOrder(entryList, previous, entryTime(previous), Number(previous.dataset.entry), entryTime);
       }
       if (existing) existing.remove();
       pinnedBox.replaceChildren(element);
-    } else if (existing && existing.parentElement === entryList) {
-      existing.replaceWith(element);
     } else {
       if (existing) existing.remove();
       const empty = entryList.querySelector(".live-entries__empty");
       if (empty) empty.remove();
-      const time = Date.parse(data.created_at);
-      const after = Array.from(entryList.querySelectorAll(".live-entry")).find(
-        (other) => Date.parse(other.querySelector("time").dateTime) < time
-      );
-      entryList.insertBefore(element, after || null);
+      insertInOrder(entryList, element, Date.parse(data.created_at) || 0, Number(data.id), entryTime);
     }
     updateKeyEvent(data);
   }
@@ -337,15 +440,17 @@
       if (!item) {
         item = document.createElement("li");
         item.dataset.entry = String(data.id);
-        item.dataset.created = data.created_at;
-        const time = Date.parse(data.created_at);
-        const after = Array.from(items.children).find((other) => Date.parse(other.dataset.created || "") < time);
-        items.insertBefore(item, after || null);
       }
+      item.dataset.created = data.created_at;
       const link = document.createElement("a");
       link.href = "#" + data.anchor;
-      link.textContent = data.time + " " + data.summary;
+      const time = document.createElement("time");
+      time.dateTime = data.created_at;
+      time.textContent = data.time;
+      link.append(time, " " + data.summary);
       item.replaceChildren(link);
+      insertInOrder(items, item, Date.parse(data.created_at) || 0, Number(data.id),
+        (other) => Date.parse(other.dataset.created) || 0);
     }
     keyEvents.hidden = items.children.length === 0;
   }
