@@ -120,7 +120,7 @@ def demo(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while True:
         try:
             urllib.request.urlopen(site.url + "/en/", timeout=5).read()  # noqa: S310
