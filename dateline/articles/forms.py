@@ -13,6 +13,8 @@ from dateline.articles.slugs import unique_story_slug
 # The edit view's own submissions carry this key (added by the before_edit_page hook in
 # wagtail_hooks.py), so that previews, which post the same form elsewhere, are not refused.
 EDIT_SUBMISSION = "dateline-edit-submission"
+# The revision the form's own autosaves have been writing (set by story_form.js).
+AUTOSAVED_REVISION = "dateline_autosaved_revision_id"
 
 
 class EditionSectionChooser(AdminSnippetChooser):
@@ -129,7 +131,9 @@ class StoryForm(WagtailAdminPageForm):
             return None
         # An autosaving session names the revision it keeps overwriting; any other session
         # names the revision it loaded, with its time (an autosave rewrites a revision in place).
-        own = self.data.get("overwrite_revision_id")
+        # (A Save or Publish from a form that has autosaved names that revision too, see
+        # story_form.js: Wagtail's autosave rewrites it, and it is not someone else's.)
+        own = self.data.get("overwrite_revision_id") or self.data.get(AUTOSAVED_REVISION)
         if own:
             return latest if own != str(latest.pk) else None
         loaded = self.data.get("loaded_revision_id")

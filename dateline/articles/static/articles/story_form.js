@@ -30,6 +30,22 @@ const startStoryForm = () => {
 
   const requiredFilled = () => [...form.querySelectorAll('[required]')].every(isFilled);
 
+  // The revision this form's own autosaves keep writing: a Save or Publish from this form
+  // names it, so that StoryForm does not take the form's own autosave for someone else's newer
+  // version (Wagtail sends it with autosaves only).
+  form.addEventListener('w-autosave:success', (event) => {
+    const revision = event.detail?.response?.revision_id;
+    if (!revision) return;
+    let input = form.querySelector('input[name="dateline_autosaved_revision_id"]');
+    if (!input) {
+      input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = 'dateline_autosaved_revision_id';
+      form.append(input);
+    }
+    input.value = revision;
+  });
+
   let submitting = false;
   let waiting = false;
 
@@ -62,7 +78,15 @@ const startStoryForm = () => {
       pending.finally(() => {
         waiting = false;
         if (controller) controller.activeValue = false;
-        form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+        // The button may be disabled by now (its progress spinner): send its action by hand.
+        if (submitter?.name) {
+          const action = document.createElement('input');
+          action.type = 'hidden';
+          action.name = submitter.name;
+          action.value = submitter.value;
+          form.append(action);
+        }
+        form.requestSubmit();
       });
     },
     { capture: true },
