@@ -50,6 +50,7 @@ class StoryForm(WagtailAdminPageForm):
     """
 
     class Media:
+        css = {"all": ["articles/story_form.css"]}
         js = ["articles/story_form.js"]
 
     def __init__(self, *args, **kwargs):
@@ -63,6 +64,11 @@ class StoryForm(WagtailAdminPageForm):
             self.fields["primary_section"].widget = EditionSectionChooser(edition_id)
         if "further_sections" in self.fields:
             self.fields["further_sections"].queryset = sections
+        for name in ("title", "standfirst", "dateline_agency", "lead_caption"):
+            if name in self.fields:
+                # An Arabic headline in a left-to-right newsroom (or the reverse) reads in its
+                # own direction.
+                self.fields[name].widget.attrs.setdefault("dir", "auto")
         if "slug" in self.fields:
             # Left empty, the slug is made from the headline (clean): it is never required.
             self.fields["slug"].required = False

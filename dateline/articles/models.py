@@ -231,7 +231,8 @@ class ArticlePage(Page):
         StoryStatusPanel(),
         # TitleFieldPanel, not FieldPanel: it is what fills the slug from the headline as it is
         # typed (a plain FieldPanel here lost Wagtail's title-to-slug sync).
-        TitleFieldPanel("title", heading=_("Headline"), placeholder=False),
+        # (Without the "title" class: a labelled field like the others, not the page-title look.)
+        TitleFieldPanel("title", heading=_("Headline"), placeholder=False, classname=""),
         FieldPanel("standfirst"),
         MultiFieldPanel(
             [
