@@ -20,7 +20,13 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TitleFieldPanel,
+)
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -29,7 +35,7 @@ from wagtail.url_routing import RouteResult
 
 from dateline.articles.blocks import StoryBodyBlock
 from dateline.articles.forms import StoryForm
-from dateline.articles.panels import StoryStatusPanel
+from dateline.articles.panels import StoryStatusPanel, StoryTabbedInterface
 
 
 class ArticleQuerySet(PageQuerySet):
@@ -223,7 +229,10 @@ class ArticlePage(Page):
 
     content_panels = [
         StoryStatusPanel(),
-        FieldPanel("title", heading=_("Headline")),
+        # TitleFieldPanel, not FieldPanel: it is what fills the slug from the headline as it is
+        # typed (a plain FieldPanel here lost Wagtail's title-to-slug sync).
+        # (Without the "title" class: a labelled field like the others, not the page-title look.)
+        TitleFieldPanel("title", heading=_("Headline"), placeholder=False, classname=""),
         FieldPanel("standfirst"),
         MultiFieldPanel(
             [
@@ -247,6 +256,15 @@ class ArticlePage(Page):
         FieldPanel("body"),
         InlinePanel("corrections", heading=_("Corrections and updates"), label=_("Note")),
     ]
+    # Wagtail's three tabs, under a summary of the fields in error (panels.StoryTabbedInterface).
+    edit_handler = StoryTabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ],
+        base_form_class=StoryForm,
+    )
 
     search_fields = [
         *Page.search_fields,
