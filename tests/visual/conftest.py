@@ -1,0 +1,135 @@
+"""Fixtures of the quality gates: the pages of one demo site (tests/visual/site.py), opened in
+one browser with one context per edition, viewport and user, reused from test to test."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .site import LOCALES, NEWSROOM_PASSWORD, READER_EMAIL, READER_PASSWORD, VIEWPORTS, discover
+
+# Whatever depends on the clock or on other readers is normalised before a screenshot: the
+# text of each such element becomes NORMAL (an element with children of its own is hidden
+# instead). A template marks anything else of the kind with the attribute data-volatile.
+VOLATILE = "time, [data-volatile], .newsfeed__count, .chat__here"
+NORMAL = "00:00"
+
+# No animation, transition or caret: a screenshot shows the page at rest (screenshot's style).
+STILL = """
+*, *::before, *::after {
+  animation: none !important; transition: none !important;
+  caret-color: transparent !important; scroll-behavior: auto !important;
+}
+"""
+
+# Load every image now (lazy images below the fold included) and wait for them and the fonts.
+SETTLE = """
+async ([volatile, normal]) => {
+  for (const element of document.querySelectorAll(volatile)) {
+    if (element.children.length) element.style.visibility = "hidden";
+    else element.textContent = normal;
+  }
+  const images = [...document.images];
+  for (const image of images) image.loading = "eager";
+  await Promise.all(images.map((image) => image.complete ? null : new Promise((done) => {
+    image.addEventListener("load", done, {once: true});
+    image.addEventListener("error", done, {once: true});
+    setTimeout(done, 5000);
+  })));
+  await document.fonts.ready;
+}
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the quality gates first: they look at the demo site as `load-demo` leaves it, before
+    the journeys of the other browser tests publish, comment and chat on it."""
+    gates = [item for item in items if "tests/visual/" in item.nodeid]
+    if gates:
+        items[:] = gates + [item for item in items if item not in gates]
+
+
+class Browsing:
+    """One browser context per (viewport, edition, user), each with one page, made when first
+    needed and signed in as that user."""
+
+    def __init__(self, browser, url):
+        self.browser, self.url = browser, url
+        self.pages = {}
+
+    def page(self, viewport: str, edition: str | None, user: str = ""):
+        key = (viewport, edition, user)
+        if key not in self.pages:
+            context = self.browser.new_context(
+                viewport=VIEWPORTS[viewport],
+                locale=LOCALES.get(edition or "en"),
+                timezone_id="UTC",
+                reduced_motion="reduce",
+                device_scale_factor=1,
+                is_mobile=viewport == "mobile",
+                has_touch=viewport == "mobile",
+            )
+            if edition:
+                context.add_cookies(
+                    [{"name": "dateline_language", "value": edition, "url": self.url}]
+                )
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            if user == "reader":
+                self.sign_in(page, "/accounts/login/", "login", READER_EMAIL, READER_PASSWORD)
+            elif user:
+                self.sign_in(page, "/admin/login/", "username", user, NEWSROOM_PASSWORD)
+            self.pages[key] = page
+        return self.pages[key]
+
+    def sign_in(self, page, path, field, login, password):
+        page.goto(self.url + path)
+        page.fill(f"input[name={field}]", login)
+        page.fill("input[name=password]", password)
+        with page.expect_navigation():
+            page.press("input[name=password]", "Enter")
+        assert path not in page.url, f"{login} could not sign in at {path}"
+
+    def open(self, shot, viewport: str = "desktop"):
+        """Open the page of ``shot``; return the browser page and the server's response."""
+        page = self.page(viewport, shot.edition, shot.user)
+        response = page.goto(self.url + shot.path, wait_until="load")
+        assert response is not None
+        assert response.ok, f"{shot.path} answered {response.status}"
+        return page, response
+
+    def settle(self, page):
+        # Through the DevTools protocol, as the site's Content-Security-Policy forbids inline
+        # scripts and styles (the screenshot applies STILL the same way).
+        page.evaluate(SETTLE, [VOLATILE, NORMAL])
+
+    def close(self):
+        for page in self.pages.values():
+            page.context.close()
+
+
+@pytest.fixture(scope="session")
+def site(request):
+    """The demo site the gates look at: the session's `demo`, or a demo site already running
+    when QUALITY_SITE_URL and QUALITY_SITE_VAR name it (its address and DATELINE_VAR_DIR)."""
+    url, var = os.environ.get("QUALITY_SITE_URL"), os.environ.get("QUALITY_SITE_VAR")
+    if not (url and var):
+        return request.getfixturevalue("demo")
+    from tests.conftest import DemoSite
+
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(DATELINE_DEMO="1", DATELINE_VAR_DIR=var, SITE_URL=url)
+    return DemoSite(url=url, env=env, var=Path(var))
+
+
+@pytest.fixture(scope="session")
+def found(site):
+    """The addresses of the demo's content pages, per edition (see site.DISCOVER)."""
+    return discover(site)
+
+
+@pytest.fixture(scope="session")
+def browsing(chromium, site):
+    browsing = Browsing(chromium, site.url)
+    yield browsing
+    browsing.close()
