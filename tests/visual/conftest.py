@@ -89,6 +89,10 @@ class Browsing:
         with page.expect_navigation():
             page.press("input[name=password]", "Enter")
         assert path not in page.url, f"{login} could not sign in at {path}"
+        if field == "login":
+            # The "signed in" message waits for the next accounts page: show it now, so that
+            # the account page looks the same whichever test opens it first.
+            page.goto(self.url + "/accounts/profile/")
 
     def open(self, shot, viewport: str = "desktop"):
         """Open the page of ``shot``; return the browser page and the server's response."""
