@@ -12,15 +12,15 @@ from PIL import Image, ImageChops
 
 PIXEL_THRESHOLD = 40
 ALLOWED_FRACTION = 0.002  # 0.2 % of the pixels: anti-aliasing and photo noise, not a moved block
-# Baselines are stored as palette PNGs of this many colours: a few hundred kilobytes a page.
-COLOURS = 128
+# Baselines are stored as palette PNGs of this many colours: some tens of kilobytes a page.
+COLOURS = 256
 
 
 def shrink(png: bytes) -> Image.Image:
     """Return the screenshot reduced as baselines are stored: a palette of COLOURS colours,
     no dithering (so that the same input always gives the same pixels)."""
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    return image.quantize(COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    return image.quantize(COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
 
 
 def save(image: Image.Image, path) -> None:
@@ -33,6 +33,7 @@ class Comparison:
     differing: int
     total: int
     diff: Image.Image | None  # the differing pixels in red over a faded copy of the baseline
+    same_size: bool = True
 
     @property
     def fraction(self) -> float:
@@ -40,12 +41,12 @@ class Comparison:
 
     @property
     def matches(self) -> bool:
-        return self.fraction <= ALLOWED_FRACTION
+        return self.same_size and self.fraction <= ALLOWED_FRACTION
 
 
 def compare(baseline: Image.Image, actual: Image.Image) -> Comparison:
-    """Compare two images; images of different sizes are compared on the larger canvas, where
-    what one of them lacks counts as different."""
+    """Compare two images. Images of different sizes never match (a page that grew or shrank);
+    they are compared on the larger canvas, where what one of them lacks counts as different."""
     base, act = baseline.convert("RGB"), actual.convert("RGB")
     size = (max(base.width, act.width), max(base.height, act.height))
     if base.size != size:
@@ -57,13 +58,12 @@ def compare(baseline: Image.Image, actual: Image.Image) -> Comparison:
     largest = ImageChops.lighter(ImageChops.lighter(delta[0], delta[1]), delta[2])
     mask = largest.point(lambda value: 255 if value > PIXEL_THRESHOLD else 0)
     differing = mask.histogram()[255]
-    if baseline.size != actual.size:
-        differing = max(differing, 1)
+    same_size = baseline.size == actual.size
     diff = None
-    if differing:
+    if differing or not same_size:
         faded = Image.blend(base, Image.new("RGB", size, "white"), 0.7)
         diff = Image.composite(Image.new("RGB", size, (230, 0, 0)), faded, mask)
-    return Comparison(differing, size[0] * size[1], diff)
+    return Comparison(differing, size[0] * size[1], diff, same_size)
 
 
 def _padded(image: Image.Image, size) -> Image.Image:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from . import imagediff
 from .conftest import STILL
@@ -48,16 +49,16 @@ def check(png: bytes, name: str) -> None:
             pytest.fail(f"no baseline {baseline_path}: run `make visual-baselines` and commit it")
         imagediff.save(actual, baseline_path)
         pytest.skip(f"no baseline for {name}: wrote {baseline_path.relative_to(HERE.parents[1])}")
-    from PIL import Image
-
-    result = imagediff.compare(Image.open(baseline_path), actual)
+    baseline = Image.open(baseline_path)
+    result = imagediff.compare(baseline, actual)
     if not result.matches:
         imagediff.save(actual, DIFFS / f"{name}.actual.png")
         imagediff.save(result.diff, DIFFS / f"{name}.diff.png")
+        size = "" if result.same_size else f", and it is {actual.size} where it was {baseline.size}"
         pytest.fail(
             f"{name} differs from its baseline in {result.fraction:.2%} of its pixels "
-            f"(allowed {imagediff.ALLOWED_FRACTION:.2%}): see {DIFFS / name}.diff.png and "
-            f"{DIFFS / name}.actual.png; if the change is meant, run `make visual-baselines`"
+            f"(allowed {imagediff.ALLOWED_FRACTION:.2%}){size}: see {DIFFS / name}.diff.png "
+            f"and {DIFFS / name}.actual.png; if the change is meant, run `make visual-baselines`"
         )
 
 
