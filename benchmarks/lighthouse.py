@@ -34,8 +34,20 @@ METRICS = {
 }
 
 
-def lighthouse(url: str) -> dict:
-    """Run Lighthouse on ``url``; return its report (JSON)."""
+def lighthouse(url: str, attempts: int = 3) -> dict:
+    """Run Lighthouse on ``url``; return its report (JSON). A run that fails is run again: on a
+    busy machine Chromium's trace is sometimes lost (NO_NAVSTART)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return lighthouse_once(url)
+        except RuntimeError as error:
+            if attempt == attempts:
+                raise
+            print(f"  ({error}; running it again)", flush=True)
+    raise AssertionError("unreachable")
+
+
+def lighthouse_once(url: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="dateline-lighthouse-") as profile:
         run = subprocess.run(  # noqa: S603 (our own command)
             [
