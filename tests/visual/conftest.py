@@ -123,7 +123,12 @@ def site(request):
         return request.getfixturevalue("demo")
     from tests.conftest import DemoSite
 
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    # A site run by hand is a plain demo: not in test mode (whose password hasher it would lack).
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DATELINE_TESTING"}
+    }
     env.update(DATELINE_DEMO="1", DATELINE_VAR_DIR=var, SITE_URL=url)
     return DemoSite(url=url, env=env, var=Path(var))
 

@@ -51,10 +51,13 @@ for code, slug in stories.items():
         "photographer": photo.photographer.slug,
         "room": ChatRoom.objects.filter(edition__slug=code).order_by("pk").first().slug,
     }}
-if not User.objects.filter(email="{email}").exists():
-    user = User.objects.create_user("vera-quality", "{email}", "{password}")
+user = User.objects.filter(email="{email}").first()
+if user is None:
+    user = User.objects.create_user("vera-quality", "{email}")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     ReaderProfile.objects.create(user=user, display_name="Vera")
+user.set_password("{password}")
+user.save()
 print(json.dumps(found))
 """
 
