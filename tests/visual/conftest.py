@@ -36,6 +36,17 @@ async (volatile) => {
     setTimeout(done, 5000);
   })));
   await document.fonts.ready;
+  // What the page's script fetches after load (the reader's account state, comment counts):
+  // wait for it, then until no request has completed for 300 ms (at most 5 s).
+  if (window.datelineAccount) await window.datelineAccount;
+  let seen = -1;
+  for (const until = Date.now() + 5000; Date.now() < until; ) {
+    const now = performance.getEntriesByType("resource").length;
+    if (now === seen) break;
+    seen = now;
+    await new Promise((done) => setTimeout(done, 300));
+  }
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
 }
 """
 
