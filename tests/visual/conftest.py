@@ -21,7 +21,8 @@ STILL = """
 }
 """
 
-# Load every image now (lazy images below the fold included) and wait for them and the fonts.
+# Normalise what VOLATILE selects, load every image now (lazy ones below the fold too) and wait
+# for them, for the fonts and for the requests the page's script makes after load.
 SETTLE = """
 async (volatile) => {
   for (const element of document.querySelectorAll(volatile)) {
