@@ -8,7 +8,7 @@ export DATELINE_VAR_DIR ?= $(CURDIR)/var
 
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/dateline
 
-.PHONY: install demo prod test test-postgres lint format browser bench clean messages
+.PHONY: install demo prod test test-postgres lint format browser node visual-baselines bench clean messages
 
 install: $(VENV)/.installed
 
@@ -46,8 +46,9 @@ prod: install
 
 # Debian's Chromium for the browser tests, exiftool for the photo metadata tests, Pushpin
 # (with zurl and condure) for the live stream's production tier, nginx-light with its cache
-# purge module, Redis and openssl for the production tier's smoke test and gettext for the
-# catalogue test; under CI=true (or as root) what is missing is installed.
+# purge module, Redis and openssl for the production tier's smoke test, gettext for the
+# catalogue test, and Java and npm for the quality gates (`make node`); under CI=true (or as
+# root) what is missing is installed.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -59,12 +60,28 @@ browser:
 		missing="$$missing libnginx-mod-http-cache-purge"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$CI" = "true" ] || [ "$$(id -u)" = "0" ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else \
 			echo "Missing:$$missing: the tests that need them will be skipped (apt-get install$$missing)."; \
 		fi; \
+	fi
+
+# The quality gates' tools from npm, at the versions package-lock.json pins: axe-core and the Nu
+# HTML checker (vnu-jar, run with the system's Java: its script that downloads a JDK is not run)
+# for the tests, Lighthouse for `make bench`. Without npm the gates are skipped (failed under CI).
+node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "npm is missing: CI needs it for the accessibility and validity gates"; exit 1; \
+	else \
+		echo "npm is missing: the accessibility and validity tests will be skipped (apt-get install npm)."; \
 	fi
 
 lint: install
@@ -77,7 +94,7 @@ format: install
 	$(BIN)/ruff check --fix dateline tests benchmarks conftest.py
 	$(BIN)/ruff format dateline tests benchmarks conftest.py
 
-test: install browser lint
+test: install browser node lint
 	DATELINE_TESTING=1 $(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; \
 	if [ $$status -ne 0 ]; then exit $$status; fi
@@ -110,8 +127,16 @@ messages: install
 	@for lang in $(LANGUAGES_TRANSLATED); do printf "%s: " $$lang; \
 		msgfmt --statistics -o /dev/null dateline/locale/$$lang/LC_MESSAGES/django.po 2>&1; done
 
-bench: install
+# The visual regression tests' baselines (tests/visual/baselines/), written from the pages as
+# they are now instead of compared with them: look at what changed before committing it.
+visual-baselines: install browser
+	rm -f tests/visual/baselines/*.png
+	VISUAL_BASELINES=write DATELINE_TESTING=1 $(BIN)/pytest -p no:cacheprovider -q \
+		tests/visual/test_screenshots.py
+	@git status --short tests/visual/baselines/ 2>/dev/null | head -20 || true
+
+bench: install node
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache node_modules
