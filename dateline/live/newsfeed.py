@@ -17,7 +17,7 @@ def story_item(story: ArticlePage) -> dict:
         "headline": story.title,
         "url": story.url,
         "section": story.primary_section.name,
-        "published_at": story.published_at.isoformat(),
+        "published_at": story.published_at.isoformat(timespec="seconds"),
         "time": local.strftime("%H:%M"),
     }
 

@@ -23,7 +23,9 @@ def story_time(edition, value):
     if not value:
         return ""
     return format_html(
-        '<time datetime="{}">{}</time>', value.isoformat(), edition.format_datetime(value)
+        '<time datetime="{}">{}</time>',
+        value.isoformat(timespec="seconds"),
+        edition.format_datetime(value),
     )
 
 

@@ -16,7 +16,11 @@ def local_time(edition, value):
     if not value:
         return ""
     local = timezone.localtime(value, edition.tzinfo)
-    return format_html('<time datetime="{}">{}</time>', value.isoformat(), local.strftime("%H:%M"))
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        value.isoformat(timespec="seconds"),
+        local.strftime("%H:%M"),
+    )
 
 
 @register.simple_tag
