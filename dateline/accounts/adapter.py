@@ -1,7 +1,7 @@
 """django-allauth as Dateline: mails that carry the name of the reader's edition and speak its
 language, and readers named by their display name, never by the internal user name."""
 
-from email.utils import formataddr, parseaddr
+from email.utils import parseaddr
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -42,4 +42,8 @@ class AccountAdapter(DefaultAccountAdapter):
         _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         if edition is None or not address:
             return settings.DEFAULT_FROM_EMAIL
-        return formataddr((edition.site_name, address))
+        # Not formataddr(), which encodes the name: Django encodes the header when it sends.
+        name = edition.site_name
+        if any(char in name for char in '()<>@,:;."[]\\'):
+            name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"{name} <{address}>"
