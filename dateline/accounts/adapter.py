@@ -36,6 +36,16 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         super().send_mail(template_prefix, email, context)
 
+    def get_login_redirect_url(self, request) -> str:
+        """Without a ``next``, send a reader who signs in (or confirms their address) to the
+        home front of the edition they came from, not to the one their browser prefers."""
+        edition = getattr(request, "edition", None)
+        return f"/{edition.slug}/" if edition else super().get_login_redirect_url(request)
+
+    def get_logout_redirect_url(self, request) -> str:
+        edition = getattr(request, "edition", None)
+        return f"/{edition.slug}/" if edition else super().get_logout_redirect_url(request)
+
     def get_from_email(self) -> str:
         """Return the sender address under the name of the reader's edition."""
         edition = reader_edition(allauth_context.request)
