@@ -35,6 +35,13 @@ def new_page(chromium, demo, *, language=None, width=1280, height=900):
     return page
 
 
+def shows(page, username: str) -> bool:
+    """Return whether the page's HTML has the user name other than as part of the address
+    (allauth makes the user name from the address: "masha" for masha@readers.example)."""
+    html = page.content().replace("masha@readers.example", "")
+    return re.search(rf"\b{re.escape(username)}\b", html) is not None
+
+
 def caption_languages(page) -> list[str]:
     return page.locator(".photo-grid__caption").evaluate_all("spans => spans.map(s => s.lang)")
 
@@ -87,7 +94,10 @@ def test_a_russian_sign_up_is_branded_and_never_shows_the_user_name(demo, chromi
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/"))
 
-    mail = email.message_from_string(newest_mail(demo, started), policy=email.policy.default)
+    # Bytes, not text: an 8-bit body parsed from a str comes back as escapes.
+    mail = email.message_from_bytes(
+        newest_mail(demo, started).encode(), policy=email.policy.default
+    )
     body = mail.get_content()
     assert names["ru"] in mail["Subject"], mail["Subject"]
     assert "Подтвердите" in mail["Subject"]
@@ -119,7 +129,7 @@ def test_a_russian_sign_up_is_branded_and_never_shows_the_user_name(demo, chromi
         page.goto(demo.url + path)
         expect(page.locator("html")).to_have_attribute("lang", "ru")
         expect(page.locator(".masthead__name")).to_have_text(names["ru"])
-        assert username not in page.content(), path
+        assert not shows(page, username), path
 
     # Signing out and in again: "signed in" once, then gone.
     page.goto(demo.url + "/accounts/logout/")
@@ -135,7 +145,7 @@ def test_a_russian_sign_up_is_branded_and_never_shows_the_user_name(demo, chromi
     page.reload()
     expect(page.locator("[data-account]")).to_have_text("Маша")
     expect(page.locator(".messages")).to_have_count(0)
-    assert username not in page.content()
+    assert not shows(page, username)
 
 
 @pytest.mark.parametrize("width", [1366, 390])

@@ -42,6 +42,11 @@ class AccountAdapter(DefaultAccountAdapter):
         edition = getattr(request, "edition", None)
         return f"/{edition.slug}/" if edition else super().get_login_redirect_url(request)
 
+    def get_signup_redirect_url(self, request) -> str:
+        """As after signing in: confirming the address of a new account signs the reader in."""
+        edition = getattr(request, "edition", None)
+        return f"/{edition.slug}/" if edition else super().get_signup_redirect_url(request)
+
     def get_logout_redirect_url(self, request) -> str:
         edition = getattr(request, "edition", None)
         return f"/{edition.slug}/" if edition else super().get_logout_redirect_url(request)
