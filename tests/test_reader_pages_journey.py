@@ -153,7 +153,7 @@ def test_a_signed_out_reader_in_a_chat_room_is_asked_to_sign_in(demo, chromium, 
     page = new_page(chromium, demo, width=width, height=900 if width > 400 else 844)
     page.goto(demo.url + "/ru/chats/general/")
     chat = page.locator("#chat")
-    link = chat.get_by_role("link", name="Войдите, чтобы участвовать в чате")
+    link = chat.get_by_role("link", name="Войти в чат")
     expect(link).to_be_visible()
     expect(link).to_have_attribute("href", "/accounts/login/?next=/ru/chats/general/")
     expect(chat.locator(".chat__form")).to_be_hidden()
