@@ -20,13 +20,29 @@ class ReaderProfile(models.Model):
         return self.display_name
 
 
+def _profile_name(user) -> str:
+    try:
+        return user.reader_profile.display_name
+    except ReaderProfile.DoesNotExist:
+        return ""
+
+
 def display_name(user) -> str:
+    """Return the name others see over a user's comments and messages: the reader's display
+    name, else their full name; a newsroom account without either shows its user name, a
+    reader's never does (allauth made it up; the reader never chose it)."""
     if user is None:
         return str(_("deleted user"))
-    profile = getattr(user, "reader_profile", None)
-    if profile is not None:
-        return profile.display_name
-    return user.get_full_name() or user.get_username()
+    name = _profile_name(user) or user.get_full_name()
+    if name:
+        return name
+    return user.get_username() if user.is_staff else str(_("reader"))
+
+
+def account_display(user) -> str:
+    """Return how allauth's pages and mails name the signed-in reader to themselves: the
+    display name, else the e-mail address (``ACCOUNT_USER_DISPLAY``). Never the user name."""
+    return _profile_name(user) or user.get_full_name() or user.email or str(_("reader"))
 
 
 def public_key(user) -> str:

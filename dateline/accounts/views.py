@@ -44,8 +44,9 @@ def state(request):
 
 @login_required
 def profile(request):
-    instance, _created = ReaderProfile.objects.get_or_create(
-        user=request.user, defaults={"display_name": display_name(request.user)[:40]}
+    # A reader without a profile chooses a name here; none is made up from their account.
+    instance = ReaderProfile.objects.filter(user=request.user).first() or ReaderProfile(
+        user=request.user, display_name=request.user.get_full_name()[:40]
     )
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

@@ -202,6 +202,9 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "dateline.accounts.forms.SignupForm"
+# Mails in the reader's edition's name; readers shown by display name, never by user name.
+ACCOUNT_ADAPTER = "dateline.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "dateline.accounts.models.account_display"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3

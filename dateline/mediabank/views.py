@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
+from dateline.mediabank.captions import Caption, photo_captions
 from dateline.mediabank.forms_public import LicenceRequestForm
 from dateline.mediabank.models import LicenceRequest, Photo
 from dateline.mediabank.structured_data import as_script_json, image_object
@@ -45,11 +47,45 @@ def _date_range(value: str):
     return None
 
 
+def _reader_first(photos):
+    """Order ``photos`` with those captioned in the reader's language first, newest first
+    within each group."""
+    return photos.annotate(
+        in_other_language=Case(
+            When(language=translation.get_language(), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("in_other_language", "-created_at", "-pk")
+
+
+def _language_links(request, current: str) -> list[dict]:
+    """Return the language filter's links: every language of the site, the current one marked."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    links = []
+    for code, name in [("", ""), *settings.LANGUAGES]:
+        params.pop("lang", None)
+        if code:
+            params["lang"] = code
+        query = params.urlencode()
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": "/mediabank/" + (f"?{query}" if query else ""),
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
 def photo_index(request):
-    """The public photos, newest first, narrowed by the filters in the query string:
-    ``q`` (full text), ``photographer`` (slug), ``place`` (city or country), ``keyword``
-    (tag slug), ``section`` (id of a section whose stories used them), ``date`` (YYYY[-MM[-DD]],
-    when taken)."""
+    """The public photos, those captioned in the reader's language first, newest first,
+    narrowed by the filters in the query string: ``q`` (full text, ranked), ``photographer``
+    (slug), ``place`` (city or country), ``keyword`` (tag slug), ``section`` (id of a section
+    whose stories used them), ``date`` (YYYY[-MM[-DD]], when taken), ``lang`` (the caption's
+    language)."""
     filters: dict[str, str] = {}
     section = None
     if request.GET.get("section", "").isdigit():
@@ -81,6 +117,11 @@ def photo_index(request):
             else photos.none()
         )
         filters["date"] = date
+    language = request.GET.get("lang", "")
+    languages = dict(settings.LANGUAGES)
+    if language:
+        photos = photos.filter(language=language) if language in languages else photos.none()
+        filters["lang"] = languages.get(language, language)
 
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     if query:
@@ -95,11 +136,8 @@ def photo_index(request):
         )
         page.object_list = [loaded[p.pk] for p in page.object_list if p.pk in loaded]
     else:
-        photos = (
-            photos.distinct()
-            .select_related("photographer")
-            .prefetch_renditions()
-            .order_by("-created_at", "-pk")
+        photos = _reader_first(
+            photos.distinct().select_related("photographer").prefetch_renditions()
         )
         page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -109,6 +147,7 @@ def photo_index(request):
             "photos": page,
             "query": query,
             "filters": filters,
+            "language_links": _language_links(request, language),
             "querystring": _querystring_without_page(request),
         },
     )
@@ -128,25 +167,28 @@ def photo_page(request, photo_id: int):
         public_photos(Photo.objects.select_related("photographer").prefetch_related("tags")),
         pk=photo_id,
     )
+    usages = published_usages(photo)
     return render(
         request,
         "mediabank/photo_page.html",
         {
             "photo": photo,
-            "usages": published_usages(photo),
+            "captions": photo_captions(photo, usages, translation.get_language()),
+            "title_caption": Caption(
+                photo.language, photo.headline or photo.caption or photo.title
+            ),
+            "usages": usages,
             "json_ld": as_script_json(image_object(photo)),
         },
     )
 
 
 def photographer_page(request, slug: str):
-    """A photographer's biography and their public photos, newest first."""
+    """A photographer's biography and their public photos, those captioned in the reader's
+    language first, newest first."""
     person = get_object_or_404(Person, slug=slug)
-    photos = (
-        public_photos(Photo.objects.filter(photographer=person))
-        .prefetch_renditions()
-        .order_by("-created_at", "-pk")
-    )
+    photos = _reader_first(public_photos(Photo.objects.filter(photographer=person)))
+    photos = photos.prefetch_renditions()
     page = Paginator(photos, PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
     if not page.object_list and not person.bio:
         raise Http404("No such photographer")

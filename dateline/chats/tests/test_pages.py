@@ -22,10 +22,10 @@ def test_a_room_page_is_the_same_for_everyone_and_cacheable(client, room, make_r
     assert anonymous.status_code == signed_in.status_code == 200
     assert "public" in anonymous["Cache-Control"]
     html = anonymous.content.decode()
-    assert '<h1 id="chat-heading">General</h1>' in html
+    assert '<h1 id="chat-heading" dir="auto">General</h1>' in html
     assert f'data-channel="chat-{room.pk}"' in html
     assert "dateline/chat.js" in html
-    assert "To chat," in html
+    assert "Sign in to chat" in html
     assert "Ada" not in signed_in.content.decode()
 
 
