@@ -14,6 +14,8 @@ from dateline.search.engine import PREFIX_FROM, query_words
 SNIPPET_LENGTH = 220
 # Characters shown before the first marked word, so it is read in its sentence.
 LEAD_IN = 60
+# What ends a sentence, with the space after it (Latin, Cyrillic and Arabic text).
+SENTENCE_ENDS = (". ", "! ", "? ", "؟ ", "… ")
 
 
 def words_pattern(query: str) -> re.Pattern | None:
@@ -58,11 +60,16 @@ def highlight(text: str, pattern: re.Pattern | None) -> SafeString:
 
 def excerpt(text: str, pattern: re.Pattern | None, length: int = SNIPPET_LENGTH) -> str:
     """The stretch of ``text`` (about ``length`` characters, cut at spaces) around the first
-    match of ``pattern``, or its start, with an ellipsis where it is cut."""
+    match of ``pattern``, or its start, with an ellipsis where it is cut: from the start of the
+    match's sentence when that is near, else from a few words before the match."""
     match = pattern.search(text) if pattern is not None else None
     start = 0
-    if match and match.start() > LEAD_IN:
-        start = text.rfind(" ", 0, match.start() - LEAD_IN) + 1
+    if match and match.end() > length - LEAD_IN:
+        sentence = max(text.rfind(end, 0, match.start()) for end in SENTENCE_ENDS)
+        if sentence >= 0 and match.start() - sentence <= 2 * LEAD_IN:
+            start = sentence + 2
+        else:
+            start = text.rfind(" ", 0, max(match.start() - LEAD_IN, 0)) + 1
     end = start + length
     if end < len(text):
         cut = text.rfind(" ", start, end)

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dateline.articles.models import ArticlePage
 from dateline.articles.queries import paginate
@@ -15,12 +16,12 @@ from dateline.search.vocabulary import suggest
 MAX_QUERY_LENGTH = 200
 # The date presets: the value in the address, its label, how far back it reaches.
 PERIODS = {
-    "day": (_("Past 24 hours"), dt.timedelta(days=1)),
-    "week": (_("Past week"), dt.timedelta(days=7)),
-    "month": (_("Past month"), dt.timedelta(days=31)),
-    "year": (_("Past year"), dt.timedelta(days=365)),
+    "day": (pgettext_lazy("search", "Past 24 hours"), dt.timedelta(days=1)),
+    "week": (pgettext_lazy("search", "Past week"), dt.timedelta(days=7)),
+    "month": (pgettext_lazy("search", "Past month"), dt.timedelta(days=31)),
+    "year": (pgettext_lazy("search", "Past year"), dt.timedelta(days=365)),
 }
-SORTS = {"relevance": _("Most relevant"), "newest": _("Newest first")}
+SORTS = {"relevance": pgettext_lazy("search", "Most relevant"), "newest": _("Newest first")}
 
 
 def parse_date(value: str) -> dt.date | None:

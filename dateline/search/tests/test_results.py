@@ -48,14 +48,14 @@ def test_html_in_a_query_or_in_a_story_is_escaped(client, make_story):
         standfirst="A <b>bold</b> harbour plan",
         body=paragraph("The &lt;em&gt;harbour&lt;/em&gt; reopened."),
     )
-    response = client.get("/en/search/", {"q": '<b>"harbour"</b>'})
+    response = client.get("/en/search/", {"q": 'harbour <"&>'})
     html = main(response)
     assert "<mark>Harbour</mark> &lt;script&gt;alert(1)&lt;/script&gt; Plan" in html
-    assert "A &lt;<mark>b</mark>&gt;bold&lt;/<mark>b</mark>&gt; <mark>harbour</mark> plan" in html
+    assert "A &lt;b&gt;bold&lt;/b&gt; <mark>harbour</mark> plan" in html
     assert "&lt;em&gt;<mark>harbour</mark>&lt;/em&gt;" in html
     assert "<script>alert" not in html and "<b>" not in html and "<em>" not in html
     # The query is shown as typed, escaped.
-    assert "&lt;b&gt;&quot;harbour&quot;&lt;/b&gt;" in html
+    assert "“harbour &lt;&quot;&amp;&gt;”" in html
 
 
 def test_a_result_has_a_thumbnail_or_the_text_only_row(client, make_story):
@@ -161,7 +161,6 @@ def test_a_misspelt_query_offers_the_editions_word(
         make_story("Governor Resigns")
     response = client.get("/en/search/", {"q": "goverment budget", "section": "world"})
     html = main(response)
-    assert "No stories match" in html
     assert (
         'Did you mean <a href="?q=government+budget&amp;section=world">government budget</a>?'
         in html
