@@ -1,0 +1,52 @@
+"""Times as a newsroom reads them: 24-hour, the day only when it is not today, in an
+edition's language and time zone when the list is one edition's."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import nullcontext
+
+from django import template
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def desk_time_text(value: dt.datetime, edition=None, *, now: dt.datetime | None = None) -> str:
+    """Return ``value`` as "14:05" when it falls on today, else "7 Dec 14:05": 24-hour, in
+    ``edition``'s time zone and language (the active ones without an edition)."""
+    zone = edition.tzinfo if edition is not None else timezone.get_current_timezone()
+    local = timezone.localtime(value, zone)
+    today = timezone.localtime(now or timezone.now(), zone).date()
+    language = translation.override(edition.language_code) if edition is not None else nullcontext()
+    with language:
+        if local.date() == today:
+            return formats.date_format(local, "H:i")
+        if local.year == today.year:
+            return formats.date_format(local, "j M H:i")
+        return formats.date_format(local, "j M Y H:i")
+
+
+@register.filter
+def desk_time(value, edition=None):
+    """Render ``value`` as a <time> element with the text of ``desk_time_text`` and the
+    full date and time (ISO 8601) for assistive technology and a tooltip."""
+    if not value:
+        return ""
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        value.isoformat(timespec="minutes"),
+        formats.date_format(
+            timezone.localtime(value, edition.tzinfo if edition is not None else None),
+            "DATETIME_FORMAT",
+        ),
+        desk_time_text(value, edition),
+    )
+
+
+@register.filter
+def bdi(value):
+    """Return ``value`` escaped and isolated in <bdi>, for text in a translated sentence
+    (a headline in Arabic inside an English line keeps the line's order)."""
+    return format_html("<bdi>{}</bdi>", value)
