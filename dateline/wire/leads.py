@@ -103,6 +103,9 @@ def standfirst_for(summary: str, body_text: str, *, limit: int = 600) -> str:
     ``summary`` when it says something other than the body's opening, else the body's first
     sentence. Never longer than ``limit`` characters (cut at a word)."""
     summary = " ".join(summary.split())
+    lead = read_lead(summary)
+    if lead is not None:  # a feed's description is often the lead again, dateline and all
+        summary = summary[lead.end :]
     opening = _normal(body_text[: len(summary) + 40])
     if summary and not opening.startswith(_normal(summary)[:200]):
         chosen = summary

@@ -34,13 +34,15 @@ def desk_time(value, edition=None):
     full date and time (ISO 8601) for assistive technology and a tooltip."""
     if not value:
         return ""
+    local = timezone.localtime(value, edition.tzinfo if edition is not None else None)
+    language = translation.override(edition.language_code) if edition is not None else nullcontext()
+    with language:
+        # The whole date in the tooltip, still 24-hour (the locales' own formats are not).
+        full = formats.date_format(local, "j E Y, H:i T")
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         value.isoformat(timespec="minutes"),
-        formats.date_format(
-            timezone.localtime(value, edition.tzinfo if edition is not None else None),
-            "DATETIME_FORMAT",
-        ),
+        full,
         desk_time_text(value, edition),
     )
 
