@@ -7,6 +7,7 @@ import datetime as dt
 from contextlib import nullcontext
 
 from django import template
+from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 
@@ -52,3 +53,9 @@ def bdi(value):
     """Return ``value`` escaped and isolated in <bdi>, for text in a translated sentence
     (a headline in Arabic inside an English line keeps the line's order)."""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag
+def newsroom_name() -> str:
+    """Return the newsroom's name (``WAGTAIL_SITE_NAME``), as the admin's title carries it."""
+    return settings.WAGTAIL_SITE_NAME
