@@ -88,8 +88,9 @@ class AddEntryView(CreateView):
 
 
 def entry_time(entry: LiveEntry):
-    """Return the entry's time, 24-hour, in its coverage's edition's time zone."""
-    return desk_time(entry.created_at, entry.coverage.edition)
+    """Return the entry's time, 24-hour, in its coverage's edition's time zone, which it
+    names: the list may mix editions, whose clocks differ."""
+    return desk_time(entry.created_at, entry.coverage.edition, zone=True)
 
 
 def entry_coverage(entry: LiveEntry):
@@ -174,7 +175,13 @@ class EntryIndexView(IndexView):
             sort_key="title",
         )
         return [
-            Column("created_at", label=_("Time"), accessor=entry_time, sort_key="created_at"),
+            Column(
+                "created_at",
+                label=_("Time"),
+                accessor=entry_time,
+                sort_key="created_at",
+                classname="newsroom-list__time",
+            ),
             title,
             Column("coverage", label=_("Live coverage"), accessor=entry_coverage),
             Column("flags", label=_("Flags"), accessor=entry_flags),

@@ -46,7 +46,7 @@ def test_entries_show_times_icons_and_their_text_not_iso_strings_or_booleans(
     client.force_login(admin_user)
     html = client.get(f"/admin/live_entries/?coverage={coverage.pk}").content.decode()
     local = timezone.localtime(when, ZoneInfo("Europe/London"))
-    assert f">{local.day} {local:%b} {local:%H:%M}</time>" in html
+    assert f">{local.day} {local:%b} {local:%H:%M} {local.tzname()}</time>" in html
     assert "<bdi>Motorcade arrives at the palace.</bdi>" in html
     assert "<bdi>Talks begin</bdi>" in html
     # The time is for machines in the datetime attribute only, never shown as an ISO string.

@@ -14,23 +14,29 @@ from django.utils.html import format_html
 register = template.Library()
 
 
-def desk_time_text(value: dt.datetime, edition=None, *, now: dt.datetime | None = None) -> str:
+def desk_time_text(
+    value: dt.datetime, edition=None, *, now: dt.datetime | None = None, zone: bool = False
+) -> str:
     """Return ``value`` as "14:05" when it falls on today, else "7 Dec 14:05": 24-hour, in
-    ``edition``'s time zone and language (the active ones without an edition)."""
-    zone = edition.tzinfo if edition is not None else timezone.get_current_timezone()
-    local = timezone.localtime(value, zone)
-    today = timezone.localtime(now or timezone.now(), zone).date()
+    ``edition``'s time zone and language (the active ones without an edition); with ``zone``,
+    followed by the zone's abbreviation ("14:05 GMT", "17:05 MSK"), for lists that mix
+    editions."""
+    tz = edition.tzinfo if edition is not None else timezone.get_current_timezone()
+    local = timezone.localtime(value, tz)
+    today = timezone.localtime(now or timezone.now(), tz).date()
     language = translation.override(edition.language_code) if edition is not None else nullcontext()
     with language:
         if local.date() == today:
-            return formats.date_format(local, "H:i")
-        if local.year == today.year:
-            return formats.date_format(local, "j M H:i")
-        return formats.date_format(local, "j M Y H:i")
+            text = formats.date_format(local, "H:i")
+        elif local.year == today.year:
+            text = formats.date_format(local, "j M H:i")
+        else:
+            text = formats.date_format(local, "j M Y H:i")
+    return f"{text} {local.tzname()}" if zone else text
 
 
 @register.filter
-def desk_time(value, edition=None):
+def desk_time(value, edition=None, *, zone: bool = False):
     """Render ``value`` as a <time> element with the text of ``desk_time_text`` and the
     full date and time (ISO 8601) for assistive technology and a tooltip."""
     if not value:
@@ -44,7 +50,7 @@ def desk_time(value, edition=None):
         '<time datetime="{}" title="{}">{}</time>',
         value.isoformat(timespec="minutes"),
         full,
-        desk_time_text(value, edition),
+        desk_time_text(value, edition, zone=zone),
     )
 
 
