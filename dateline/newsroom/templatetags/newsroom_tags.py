@@ -47,7 +47,7 @@ def desk_time(value, edition=None, *, zone: bool = False):
         # The whole date in the tooltip, still 24-hour (the locales' own formats are not).
         full = formats.date_format(local, "j E Y, H:i T")
     return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
+        '<time datetime="{}" title="{}" dir="ltr">{}</time>',
         value.isoformat(timespec="minutes"),
         full,
         desk_time_text(value, edition, zone=zone),
