@@ -5,9 +5,14 @@ of their own, so that an editor adds, edits or deletes one entry at a time and e
 to readers as it is saved, without publishing a new revision of the page.
 """
 
+import html
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -194,7 +199,10 @@ class LiveEntry(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.title or self.created_at.isoformat(timespec="minutes")
+        # Named by its words wherever the admin names it (lists, menus, breadcrumbs): its
+        # title, else the start of its text; never an ISO timestamp.
+        text = html.unescape(" ".join(strip_tags(self.text or "").split()))
+        return self.title or Truncator(text).chars(90) or gettext("Live entry")
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)

@@ -1,15 +1,12 @@
-import contextlib
-
-from django.db.models import Sum
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
-from wagtail.admin.navigation import get_site_for_user
-from wagtail.admin.site_summary import PagesSummaryItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus.pages import PageMenuItem
-from wagtail.models import Page, Site
 
 from dateline.articles.models import ArticlePage
 from dateline.newsroom.access import (
@@ -20,6 +17,7 @@ from dateline.newsroom.access import (
 )
 from dateline.newsroom.desk import newsroom_desk
 from dateline.newsroom.views import withdraw
+from dateline.wire.access import can_use_wire_desk
 
 
 @hooks.register("register_admin_urls")
@@ -78,21 +76,53 @@ def page_listing_withdraw_button(page, user, next_url=None):
 class NewsroomDeskPanel(Component):
     name = "dateline_newsroom_desk"
     template_name = "newsroom/desk_panel.html"
-    order = 50  # before Wagtail's own panels (moderation 210+, recent edits 250)
+    order = 50  # before Wagtail's own panels (locked pages 300)
 
-    def __init__(self, desk, *, show_stories: bool):
+    def __init__(self, desk, *, show_stories: bool, links=()):
         self.desk = desk
         self.show_stories = show_stories
+        self.links = list(links)
 
     def get_context_data(self, parent_context):
         context = super().get_context_data(parent_context)
         context["desk"] = self.desk
         context["show_stories"] = self.show_stories
+        context["links"] = self.links
+        context["now"] = timezone.now()
         return context
+
+
+def newsroom_links(request, *, stories: bool, comments: bool) -> list[tuple[str, str, str]]:
+    """Return the dashboard's shortcuts for ``request.user``: (label, address, icon)."""
+    links = []
+    if stories:
+        links.append((_("New story"), reverse("dateline_new_story"), "plus"))
+    if can_use_wire_desk(request.user):
+        links.append((_("Wire desk"), reverse("wire:desk"), "list-ul"))
+    if request.user.has_perm("live.add_liveentry") or request.user.has_perm(
+        "live.change_liveentry"
+    ):
+        links.append((_("Live entries"), reverse("live_entries:index"), "time"))
+    if comments:
+        links.append((_("Comments"), reverse("dateline_comments"), "comment"))
+    return links
+
+
+# Wagtail's own panels that tell a newsroom nothing its desk does not say better: the
+# submissions to review and one's own in review (the desk lists every edition's, with
+# times), and "Your most recent edits" (a page list with no state or edition). Locked pages
+# stay: who holds a lock on a story is news to the desk.
+GENERIC_PANELS = {
+    "workflow_objects_to_moderate",
+    "user_objects_in_workflow_moderation",
+    "recent_edits",
+    "whats_new_in_wagtail_version",
+}
 
 
 @hooks.register("construct_homepage_panels")
 def add_newsroom_desk(request, panels):
+    panels[:] = [panel for panel in panels if getattr(panel, "name", "") not in GENERIC_PANELS]
     # Stories for those with rights on them, comments for moderators; photo editors have neither.
     stories, comments = works_on_stories(request.user), moderates_comments(request.user)
     if stories or comments:
@@ -100,53 +130,25 @@ def add_newsroom_desk(request, panels):
             newsroom_stories(request.user) if stories else ArticlePage.objects.none(),
             comments=comments,
         )
-        panels.append(NewsroomDeskPanel(desk, show_stories=stories))
+        panels.append(
+            NewsroomDeskPanel(
+                desk,
+                show_stories=stories,
+                links=newsroom_links(request, stories=stories, comments=comments),
+            )
+        )
 
 
-# --- The dashboard's page count, without counting every story.
+@hooks.register("construct_homepage_summary_items")
+def no_generic_summary(request, items):
+    # "N Pages, N Images, N Documents" counts the tree's pages, date buckets included: no
+    # figure an editor works from. The desk's counts are the day's.
+    items.clear()
 
 
-def count_pages_below(page) -> int:
-    """Return how many pages are below ``page``, from the numbers of children that the tree
-    keeps on each page: the sum over the pages that have children (editions and date buckets,
-    a few thousand however many stories there are; index ``newsroom_page_parents``) instead of
-    a count of every page."""
-    total = (
-        Page.objects.filter(path__startswith=page.path, numchild__gt=0)
-        .order_by()
-        .aggregate(total=Sum("numchild"))["total"]
-    )
-    return total or 0
-
-
-class PageCountSummaryItem(PagesSummaryItem):
-    """Wagtail's "N Pages" on the dashboard, the same number, counted without reading every
-    story (Wagtail's own item counts all the pages of the tree on each view of the dashboard)."""
-
-    def get_context_data(self, parent_context):
-        site_details = get_site_for_user(self.request.user)
-        root_page = site_details["root_page"]
-        page_count = 0
-        if root_page:
-            page_count = count_pages_below(root_page)
-            if root_page.is_root():
-                # As Wagtail's: link to the only site's home page when there is one site.
-                with contextlib.suppress(Site.DoesNotExist, Site.MultipleObjectsReturned):
-                    root_page = Site.objects.select_related("root_page").get().root_page
-            else:
-                page_count += 1  # the user's root page counts, as in Wagtail's item
-        return {
-            "root_page": root_page,
-            "total_pages": page_count,
-            "site_name": site_details["site_name"],
-        }
-
-
-@hooks.register("construct_homepage_summary_items", order=100)  # after Wagtail's own (0)
-def count_pages_without_reading_stories(request, items):
-    items[:] = [
-        PageCountSummaryItem(request) if type(item) is PagesSummaryItem else item for item in items
-    ]
+@hooks.register("insert_global_admin_css")
+def newsroom_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("newsroom/newsroom.css"))
 
 
 # --- The page chooser: each row's status from two queries for the page, not three per row.

@@ -15,7 +15,6 @@ import nh3
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.text import slugify
 from PIL import Image, PngImagePlugin
 from wagtail.log_actions import log
 
@@ -26,6 +25,7 @@ from dateline.mediabank.actions import import_photo
 from dateline.mediabank.models import Photo
 from dateline.people.models import Person
 from dateline.sections.models import Place, Section
+from dateline.wire.leads import Lead, headline_for, read_lead, slug_for, standfirst_for
 from dateline.wire.models import WireItem
 from dateline.wire.parsers.article import PageArticle
 
@@ -107,22 +107,74 @@ def _byline_names(byline: str) -> list[str]:
 
 
 def _place(located: str) -> Place | None:
+    """Return the place named first in ``located`` ("Tokyo, Japan"): one the newsroom has
+    already (in any case), else a new one."""
     name = located.split(",")[0].strip()[:120]
     if not name:
         return None
-    return Place.objects.get_or_create(name=name, country_code="")[0]
+    known = Place.objects.filter(name__iexact=name).order_by("-country_code", "pk").first()
+    return known or Place.objects.create(name=name, country_code="")
 
 
 def _file(edition: Edition, page: ArticlePage) -> ArticlePage:
-    """Add ``page`` to today's bucket under a slug no sibling has."""
+    """Add ``page`` to today's bucket under a slug no sibling has, ending on a word."""
     bucket = file_story(edition, timezone.now())
-    base = slugify(page.title, allow_unicode=True)[:180] or "story"
+    base = page.slug or slug_for(page.title) or "story"
     slug, n = base, 1
     while bucket.get_children().filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     page.slug = slug
     return bucket.add_child(instance=page)
+
+
+def _text(html: str) -> str:
+    return " ".join(lxml.html.fragment_fromstring(html, create_parent="div").text_content().split())
+
+
+def _dateline_place(dateline: str) -> str:
+    """Return the place of a wire item's own dateline field ("TOKYO, Dec 7"), in its usual
+    case, or ''."""
+    lead = read_lead(f"{dateline} - .") if dateline else None
+    return lead.place if lead else ""
+
+
+def _drop_text(element, count: int) -> int:
+    """Remove the first ``count`` characters of text from ``element`` and its descendants in
+    reading order; return how many are still to remove."""
+    if count and element.text:
+        taken = min(count, len(element.text))
+        element.text, count = element.text[taken:], count - taken
+    for child in list(element):
+        count = _drop_text(child, count)
+        if count and child.tail:
+            taken = min(count, len(child.tail))
+            child.tail, count = child.tail[taken:], count - taken
+        if not child.text_content() and child.tag != "br":
+            child.drop_tree()
+    return count
+
+
+def _take_lead(blocks: list[dict]) -> Lead | None:
+    """Return the dateline the first paragraph of ``blocks`` opens with, removed from it
+    (the story shows its dateline from its own fields), or None."""
+    first = next((b for b in blocks if b["type"] == "paragraph"), None)
+    if first is None:
+        return None
+    paragraph = lxml.html.fragment_fromstring(first["value"])
+    text = paragraph.text_content()
+    lead = read_lead(text)
+    if lead is None:
+        return None
+    _drop_text(paragraph, lead.end)
+    rest = paragraph.text_content().strip()
+    if not rest:
+        blocks.remove(first)
+        return lead
+    if paragraph.text:
+        paragraph.text = paragraph.text.lstrip()
+    first["value"] = lxml.html.tostring(paragraph, encoding="unicode")
+    return lead
 
 
 def default_section(edition: Edition, item: WireItem | None = None) -> Section | None:
@@ -137,20 +189,29 @@ def create_draft(
     """Make a draft story from ``item`` in ``edition`` (``section``, else the source's
     default section, else the edition's first), mark the item used, and log where the draft
     came from on the story. Return the draft."""
+    if section is not None and section.edition_id != edition.pk:
+        raise DraftError(f"the section {section.name!r} is not one of the edition {edition.slug!r}")
     section = section or default_section(edition, item)
     if section is None:
         raise DraftError(f"the edition {edition.slug!r} has no section to file the story in")
+    blocks = body_blocks(item.body_html) or body_blocks(f"<p>{escape(item.summary)}</p>")
+    lead = _take_lead(blocks)
+    body_text = " ".join(_text(block["value"]) for block in blocks if block["type"] == "paragraph")
     with transaction.atomic():
+        headline = headline_for(item.headline)[:255]
         story = ArticlePage(
-            title=item.headline[:255],
+            title=headline,
+            slug=slug_for(headline),
             locale_id=edition.locale_id,
             primary_section=section,
             kind=ArticlePage.Kind.NEWS,
-            standfirst=item.summary[:600] if item.body_html else "",
-            dateline_place=_place(item.located),
-            dateline_agency=item.agency[:80],
+            standfirst=standfirst_for(item.summary, body_text),
+            dateline_place=_place(
+                (lead.place if lead else "") or item.located or _dateline_place(item.dateline)
+            ),
+            dateline_agency=((lead.agency if lead else "") or item.agency)[:80],
             live=False,
-            body=body_blocks(item.body_html) or body_blocks(f"<p>{escape(item.summary)}</p>"),
+            body=blocks,
         )
         story = _file(edition, story)
         story.bylines = [Byline(person=_person(n)) for n in _byline_names(item.byline)]

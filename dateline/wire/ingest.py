@@ -161,6 +161,9 @@ def store_items(
         scope = f"source:{source.pk}" if source else "origin"
         identity = hashlib.sha256(f"{scope}|{parsed.original_id}".encode()).hexdigest()
         values = _values(parsed)
+        if not values["language"] and source is not None:
+            # An item that names no language is in its source's edition's.
+            values["language"] = source.edition.language_code
         content_hash = hashlib.sha256(
             "\x1f".join([parsed.headline, parsed.summary, parsed.body_html]).encode()
         ).hexdigest()

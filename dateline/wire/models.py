@@ -4,6 +4,8 @@ provenance and history."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -150,6 +152,29 @@ class WireItem(models.Model):
 
     def __str__(self) -> str:
         return self.headline
+
+    @property
+    def source_name(self) -> str:
+        """Return who sent the item, as the desk names it: its source, else the agency the
+        item names, else the name of the file or the host it was read from."""
+        if self.source_id:
+            return self.source.name
+        if self.agency:
+            return self.agency
+        origin = self.origin.rstrip("/")
+        if "://" in origin:
+            return urlsplit(origin).hostname or origin
+        return PurePath(origin).name or origin
+
+    @property
+    def priority_level(self) -> str:
+        """Return how urgent the item is, for the desk's marks: "flash" (1), "urgent" (2–3),
+        "normal" (4–6), "low" (7–9) or "" when it has no priority."""
+        if not self.priority:
+            return ""
+        if self.priority == 1:
+            return "flash"
+        return "urgent" if self.priority <= 3 else "normal" if self.priority <= 6 else "low"
 
     @property
     def provenance(self) -> str:

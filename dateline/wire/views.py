@@ -75,6 +75,10 @@ def item(request, item_id: int):
     default = editions[0] if editions else None
     if wire_item.source_id and wire_item.source.edition in editions:
         default = wire_item.source.edition
+    # The draft goes to one edition at a time, and the form offers that edition's sections
+    # only: an English story is never filed under a Russian section.
+    chosen = request.GET.get("edition", "")
+    default = next((e for e in editions if str(e.pk) == chosen), default)
     return TemplateResponse(
         request,
         "wire/item.html",
@@ -87,7 +91,7 @@ def item(request, item_id: int):
             | WireItem.objects.filter(pk=wire_item.duplicate_of_id),
             "editions": editions,
             "default_edition": default,
-            "sections": Section.objects.filter(edition__in=editions).select_related("edition"),
+            "sections": Section.objects.filter(edition=default) if default else [],
             "default_section": default_section(default, wire_item) if default else None,
             "header_title": wire_item.headline,
         },
@@ -106,7 +110,10 @@ def make_draft(request, item_id: int):
         edition = editions.get(str(wire_item.source.edition_id))
     if edition is None:
         raise PermissionDenied
-    section = Section.objects.filter(edition=edition, pk=request.POST.get("section") or 0).first()
+    section = None
+    if request.POST.get("section", "").isdigit():
+        # A section of another edition is refused, not silently replaced.
+        section = Section.objects.filter(pk=int(request.POST["section"])).first()
     try:
         story = create_draft(wire_item, edition=edition, section=section, user=request.user)
     except DraftError as error:

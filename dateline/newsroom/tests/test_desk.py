@@ -50,18 +50,19 @@ def test_the_desk_shows_todays_stories_by_state_and_what_waits_for_review(
     client.force_login(staff[EDITORS])
     html = client.get("/admin/").content.decode()
     assert "Newsroom today" in html
-    published = section_of(html, "desk-published")
+    published = section_of(html, "desk-en-published")
     assert "Published This Morning" in published and "Published Last Week" not in published
     assert "Offer Ends Soon" in published
     assert "Withdrawn today:" in published and "Pulled Story" in published
-    scheduled = section_of(html, "desk-scheduled")
+    scheduled = section_of(html, "desk-en-scheduled")
     assert "Scheduled for Tonight" in scheduled and "goes live at" in scheduled
     assert "Embargoed Results" not in scheduled
     assert "Coming down at a set time:" in scheduled and "Offer Ends Soon" in scheduled
-    embargo = section_of(html, "desk-embargoed")
+    embargo = section_of(html, "desk-en-embargoed")
     assert "Embargoed Results" in embargo and "Embargoed until" in embargo
-    pending = section_of(html, "desk-pending")
-    assert "Reporter&#x27;s Submission" in pending and "submitted by reporters" in pending
+    pending = section_of(html, "desk-en-pending")
+    assert "Reporter&#x27;s Submission" in pending
+    assert "submitted by <bdi>reporters</bdi>" in pending
     story = ArticlePage.objects.get(slug="reporters-submission")
     assert f'href="/admin/pages/{story.pk}/edit/"' in pending
     comments = section_of(html, "desk-comments")
@@ -75,13 +76,13 @@ def test_each_role_sees_its_part_of_the_desk(client, staff, make_story):
 
     client.force_login(staff[REPORTERS])
     html = client.get("/admin/").content.decode()
-    assert "A Story of the Day" in section_of(html, "desk-published")
+    assert "A Story of the Day" in section_of(html, "desk-en-published")
     assert 'id="desk-comments"' not in html
 
     client.force_login(staff[MODERATORS])
     html = client.get("/admin/").content.decode()
     assert "Comments waiting for a moderator (1)" in section_of(html, "desk-comments")
-    assert 'id="desk-published"' not in html and "A Story of the Day" not in html
+    assert 'id="desk-en-published"' not in html and "A Story of the Day" not in html
 
     client.force_login(staff[PHOTO_EDITORS])
     html = client.get("/admin/").content.decode()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import feedparser
@@ -31,6 +32,20 @@ from dateline.wire.parsers.safexml import check_xml
 
 FORMAT = "feed"
 FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:RDF", b"<RDF", b"<channel")
+# Feeds carry no urgency: an entry gets the ordinary priority unless its headline or its
+# categories mark it as agencies do (1 is the most urgent, as ninjs and NewsML-G2 urgency).
+ORDINARY_PRIORITY = 5
+PRIORITY_MARKS = {
+    "flash": 1,
+    "urgent": 2,
+    "breaking": 2,
+    "alert": 2,
+    "bulletin": 3,
+    "срочно": 2,
+    "молния": 1,
+    "عاجل": 2,
+}
+PRIORITY_MARK = re.compile(r"^\W*(\w+)\b", re.UNICODE)
 
 
 def sniff(data: bytes, content_type: str = "") -> bool:
@@ -46,6 +61,20 @@ def _time(struct) -> dt.datetime | None:
     if not struct:
         return None
     return dt.datetime.fromtimestamp(calendar.timegm(struct), tz=dt.UTC)
+
+
+def language_code(value: Any) -> str:
+    """Return a feed's language as a language code in lower case ("en-gb" for "en_GB")."""
+    return clean_text(value).replace("_", "-").lower()[:16]
+
+
+def entry_priority(title: str, categories: list[str]) -> int:
+    """Return the priority of a feed entry from the marks agencies put in its headline
+    ("URGENT: …", "FLASH — …") or its categories, else the ordinary priority."""
+    marks = [m[1].casefold() for m in [PRIORITY_MARK.match(title)] if m]
+    marks += [c.casefold().strip() for c in categories]
+    found = [PRIORITY_MARKS[mark] for mark in marks if mark in PRIORITY_MARKS]
+    return min(found, default=ORDINARY_PRIORITY)
 
 
 def _entry(entry, feed_info: dict, url: str) -> ParsedItem | None:
@@ -64,6 +93,7 @@ def _entry(entry, feed_info: dict, url: str) -> ParsedItem | None:
     if not (title or body):
         return None
     link = entry.get("link", "")
+    subjects = [clean_text(t.get("term") or t.get("label")) for t in entry.get("tags", [])]
     photos = []
     for media in entry.get("media_content", []) + entry.get("enclosures", []):
         kind = media.get("type", "") or media.get("medium", "")
@@ -91,8 +121,9 @@ def _entry(entry, feed_info: dict, url: str) -> ParsedItem | None:
         byline=clean_text(entry.get("author")),
         summary=summary,
         body_html=body,
-        subjects=[clean_text(t.get("term") or t.get("label")) for t in entry.get("tags", [])],
-        language=clean_text(entry.get("language") or feed_info.get("language")),
+        subjects=subjects,
+        language=language_code(entry.get("language") or feed_info.get("language")),
+        priority=entry_priority(title, subjects),
         first_created=_time(entry.get("published_parsed")),
         version_created=_time(entry.get("updated_parsed") or entry.get("published_parsed")),
         agency=clean_text(feed_info.get("title")),
@@ -142,6 +173,7 @@ def _json_feed(data: bytes, url: str) -> list[ParsedItem]:
         )
         if not (title or body):
             continue
+        tags = [clean_text(t) for t in entry.get("tags") or [] if isinstance(t, str)]
         authors = entry.get("authors") or ([entry["author"]] if entry.get("author") else [])
         image = entry.get("image") or entry.get("banner_image")
         items.append(
@@ -153,8 +185,9 @@ def _json_feed(data: bytes, url: str) -> list[ParsedItem]:
                 byline=", ".join(clean_text(a.get("name")) for a in authors if isinstance(a, dict)),
                 summary=clean_text(entry.get("summary")),
                 body_html=body,
-                subjects=[clean_text(t) for t in entry.get("tags") or [] if isinstance(t, str)],
-                language=clean_text(entry.get("language") or document.get("language")),
+                subjects=tags,
+                language=language_code(entry.get("language") or document.get("language")),
+                priority=entry_priority(title, tags),
                 first_created=parse_datetime(entry.get("date_published")),
                 version_created=parse_datetime(
                     entry.get("date_modified") or entry.get("date_published")

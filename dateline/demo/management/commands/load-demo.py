@@ -7,9 +7,11 @@ from django.core.management.base import BaseCommand
 from dateline.articles.loading import load_stories
 from dateline.articles.models import ArticlePage
 from dateline.chats.actions import open_general_room
+from dateline.demo.agencies import load_demo_wire
 from dateline.demo.content import EDITIONS, TRANSLATIONS, load_demo_stories, photo_files
 from dateline.demo.live import load_demo_coverage
 from dateline.demo.photos import make_photo
+from dateline.demo.readers import record_demo_reads
 from dateline.editions.actions import create_edition, link_translation
 from dateline.live.models import LiveCoveragePage
 from dateline.newsroom.roles import (
@@ -36,8 +38,9 @@ ROLE_USERS = {
 class Command(BaseCommand):
     help = (
         "Set up the demo: the English, Russian and Arabic editions with their sections, "
-        "stories, live coverage and chat rooms, and a newsroom user per role. An edition that "
-        "already has stories is kept as it is."
+        "stories, live coverage, reads for most read and chat rooms, the demo agencies' items "
+        "on the wire desk, and a newsroom user per role. An edition that already has stories "
+        "is kept as it is."
     )
 
     def handle(self, *args, **options):
@@ -62,12 +65,16 @@ class Command(BaseCommand):
                     self.stdout.write(f"Drawing {demo.code} demo photos: {n}/{len(files)}")
             report = load_stories(demo.stories, publish=True, photo_dir=photo_dir)
             coverage = load_demo_coverage(edition)
+            reads = record_demo_reads(edition)
             loaded.append(demo.code)
             self.stdout.write(
                 f"{demo.code}: {len(report.created)} stories ({report.published} published, "
                 f"{report.scheduled} scheduled), {report.photos_created} photos, live "
-                f"coverage at {coverage.url}"
+                f"coverage at {coverage.url}, {reads} reads for most read"
             )
+        wire = load_demo_wire()
+        if wire.created:
+            self.stdout.write(f"Wire desk: {wire.summary()} from the demo agencies.")
         linked = self.link_translations()
         if loaded:
             self.stdout.write(
