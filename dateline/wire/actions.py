@@ -20,12 +20,13 @@ from wagtail.log_actions import log
 
 from dateline.articles.actions import file_story, publish_story
 from dateline.articles.models import ArticlePage, Byline
+from dateline.articles.slugs import unique_story_slug
 from dateline.editions.models import Edition
 from dateline.mediabank.actions import import_photo
 from dateline.mediabank.models import Photo
 from dateline.people.models import Person
 from dateline.sections.models import Place, Section
-from dateline.wire.leads import Lead, headline_for, read_lead, slug_for, standfirst_for
+from dateline.wire.leads import Lead, headline_for, read_lead, standfirst_for
 from dateline.wire.models import WireItem
 from dateline.wire.parsers.article import PageArticle
 
@@ -117,14 +118,10 @@ def _place(located: str) -> Place | None:
 
 
 def _file(edition: Edition, page: ArticlePage) -> ArticlePage:
-    """Add ``page`` to today's bucket under a slug no sibling has, ending on a word."""
+    """Add ``page`` to today's bucket under the story slug policy: Latin, cut at a word,
+    unique in the day."""
     bucket = file_story(edition, timezone.now())
-    base = page.slug or slug_for(page.title) or "story"
-    slug, n = base, 1
-    while bucket.get_children().filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    page.slug = slug
+    page.slug = unique_story_slug(page.title, bucket)
     return bucket.add_child(instance=page)
 
 
@@ -201,7 +198,6 @@ def create_draft(
         headline = headline_for(item.headline)[:255]
         story = ArticlePage(
             title=headline,
-            slug=slug_for(headline),
             locale_id=edition.locale_id,
             primary_section=section,
             kind=ArticlePage.Kind.NEWS,

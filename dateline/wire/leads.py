@@ -1,16 +1,12 @@
 """What an agency's lead paragraph opens with, and what a draft story takes from a wire item:
-the dateline ("TOKYO, Dec 7 (Agency) -"), a standfirst that is not the body's first paragraph,
-and a slug that ends on a word boundary."""
+the dateline ("TOKYO, Dec 7 (Agency) -") and a standfirst that is not the body's
+first paragraph."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from django.utils.text import slugify
-
-# The slug a draft gets is cut to this many characters, at a word boundary.
-SLUG_LENGTH = 80
 MAX_PLACE_WORDS = 4
 # Little words that stay in lower case when an upper-case place is given its usual case.
 LOWER_WORDS = {"de", "da", "do", "dos", "das", "del", "la", "le", "les", "of", "al", "el", "on"}
@@ -114,19 +110,6 @@ def standfirst_for(summary: str, body_text: str, *, limit: int = 600) -> str:
     if len(chosen) <= limit:
         return chosen
     return chosen[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
-def slug_for(headline: str, *, limit: int = SLUG_LENGTH) -> str:
-    """Return a slug for ``headline`` no longer than ``limit`` that ends on a word boundary
-    (a word longer than the limit is the only one cut)."""
-    slug = slugify(headline, allow_unicode=True)
-    if len(slug) <= limit:
-        return slug
-    cut = slug[: limit + 1]
-    if cut.endswith("-"):
-        return cut.rstrip("-")
-    head = cut.rsplit("-", 1)[0]
-    return head if head != cut else slug[:limit]
 
 
 # What agencies put before an urgent headline ("URGENT:", "FLASH -", "BREAKING —"); a story

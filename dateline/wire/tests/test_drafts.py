@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth.models import User
 
 from dateline.articles.models import ArticlePage
+from dateline.articles.slugs import slug_from_headline
 from dateline.editions.actions import create_edition
 from dateline.sections.models import Place, Section
 from dateline.wire.actions import DraftError, create_draft
 from dateline.wire.ingest import store_items
-from dateline.wire.leads import read_lead, slug_for
+from dateline.wire.leads import read_lead
 from dateline.wire.parsers import parse
 
 pytestmark = pytest.mark.django_db
@@ -67,10 +68,10 @@ def test_it_finds_no_dateline_in_an_ordinary_sentence(text):
 
 def test_a_slug_ends_on_a_word_boundary():
     headline = "Crane operators at two container terminals strike over rosters written by a program"
-    slug = slug_for(headline, limit=40)
+    slug = slug_from_headline(headline, max_length=40)
     assert len(slug) <= 40 and not slug.endswith("-")
     assert headline.lower().replace(" ", "-").startswith(slug + "-")
-    assert slug_for("Short headline") == "short-headline"
+    assert slug_from_headline("Short headline") == "short-headline"
 
 
 def test_the_draft_takes_its_dateline_from_the_lead_and_the_body_starts_after_it(edition):
