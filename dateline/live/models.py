@@ -126,7 +126,7 @@ class LiveCoveragePage(Page):
             context["stream_channels"] = " ".join(channels)
             context["stream_last_event_id"] = current_event_id(channels)
         entries = (
-            list(self.entries.select_related("author", "photo").order_by("-created_at"))
+            list(self.entries.select_related("author", "photo").order_by("-created_at", "-pk"))
             if self.pk
             else []
         )
