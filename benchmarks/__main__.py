@@ -8,7 +8,14 @@ import tempfile
 
 # Each benchmark is a module of this package with a run() function; the value says whether it
 # needs the demo site (and Django) set up before it runs.
-BENCHMARKS = {"pages": True, "wire": False, "live": True, "prod": False, "scale": True}
+BENCHMARKS = {
+    "pages": True,
+    "first_visit": True,
+    "wire": False,
+    "live": True,
+    "prod": False,
+    "scale": True,
+}
 
 
 def set_up_site() -> None:
