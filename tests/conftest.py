@@ -78,7 +78,7 @@ class DemoSite:
             check=True,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,  # load-demo makes every photo's copies: minutes on a busy machine
         )
 
 

@@ -6,3 +6,6 @@ class MediabankConfig(AppConfig):
     name = "dateline.mediabank"
     label = "mediabank"
     verbose_name = _("Media bank")
+
+    def ready(self):
+        from dateline.mediabank import signal_handlers  # noqa: F401

@@ -15,6 +15,7 @@ from wagtail.images.forms import BaseImageForm
 from dateline.mediabank.actions import find_photographer, photo_values
 from dateline.mediabank.metadata import PhotoMetadata, read_metadata
 from dateline.mediabank.models import Photo
+from dateline.mediabank.renditions import make_renditions_after_commit
 from dateline.mediabank.validation import PhotoRejected, check_image
 
 
@@ -71,4 +72,8 @@ class PhotoForm(BaseImageForm):
     def save(self, commit: bool = True) -> Photo:
         if self.new_photographer and self.instance.photographer_id is None:
             self.instance.photographer = find_photographer(self.new_photographer)
-        return super().save(commit=commit)
+        photo = super().save(commit=commit)
+        if commit and "file" in self.changed_data:
+            # Wagtail deleted the old file's copies after the save: make the new file's.
+            make_renditions_after_commit(photo)
+        return photo

@@ -5,11 +5,13 @@ import json
 from django.conf import settings
 from django.urls import reverse
 
+from dateline.mediabank.renditions import rendition as named_rendition
+
 
 def image_object(photo) -> dict:
     """Return the ImageObject describing ``photo`` on its public page."""
     site = settings.SITE_URL
-    rendition = photo.get_rendition("max-1600x1600|format-jpeg")
+    rendition = named_rendition(photo, "bank_structured_data")
     data: dict = {
         "@context": "https://schema.org",
         "@type": "ImageObject",

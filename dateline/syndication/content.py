@@ -17,10 +17,11 @@ from wagtail.rich_text import expand_db_html
 from dateline.articles.models import ArticlePage
 from dateline.articles.queries import story_cards_for
 from dateline.articles.structured_data import absolute
+from dateline.mediabank.renditions import single_spec
 
-# Public copies offered to partners, by IPTC rendition name. Both are the sizes story pages and
-# cards already use, so they usually exist. Originals stay private.
-RENDITIONS = {"web": "width-1200|format-jpeg", "thumbnail": "fill-320x180|format-jpeg"}
+# Public copies offered to partners, by IPTC rendition name (named and made ahead in
+# mediabank/renditions.py). Originals stay private.
+RENDITIONS = {"web": single_spec("partner_web"), "thumbnail": single_spec("partner_thumbnail")}
 DIGITAL_SOURCE_TYPE_CV = "http://cv.iptc.org/newscodes/digitalsourcetype/"
 
 

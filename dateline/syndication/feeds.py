@@ -19,12 +19,14 @@ from taggit.models import Tag
 from dateline.articles.models import StoryListing
 from dateline.articles.structured_data import absolute
 from dateline.fronts.queries import edition_stories, listed_stories, section_stories
+from dateline.mediabank.renditions import single_spec
 from dateline.people.models import Person
 from dateline.sections.models import Section
 
 FEED_SIZE = 30
-# The rendition feeds carry: the same as the story page's Open Graph image, so it usually exists.
-FEED_IMAGE = "fill-1200x675|format-jpeg"
+# The rendition feeds carry: the story page's Open Graph image, made ahead
+# (mediabank/renditions.py).
+FEED_IMAGE = single_spec("share")
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
