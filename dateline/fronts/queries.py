@@ -75,6 +75,12 @@ def home_front(edition) -> Front:
     )
     secondaries, latest = news[:SECONDARY_COUNT], news[SECONDARY_COUNT:]
     shown = {s.pk for s in news} | ({top.pk} if top else set())
+    if len(latest) < LATEST_COUNT:
+        # A small edition: the rail takes the newest of the other kinds too, so that it is not
+        # left half empty beside the lead; they still show in their own rails below.
+        latest = list(
+            rest.exclude(pk__in=[s.pk for s in secondaries])[: len(latest) + LATEST_COUNT]
+        )[:LATEST_COUNT]
     rails = [
         Rail(kind, label, list(stories.filter(kind=kind).exclude(pk__in=shown)[:RAIL_COUNT]))
         for kind, label in ((k, ArticlePage.Kind(k).label) for k in RAIL_KINDS)
