@@ -16,6 +16,8 @@ SECONDARY_COUNT = 3
 # The "Latest" rail beside the lead shows as many of these as fit beside the lead and its
 # secondaries (site.css clips the rest whole): enough for a tall lead, never a void under it.
 LATEST_COUNT = 12
+# How many of the newest stories the secondaries and the latest are chosen from.
+LATEST_POOL = 40
 RAIL_COUNT = 4
 # A section front's first page: the lead, its secondaries, a grid of cards, then a list.
 SECTION_GRID_COUNT = 4
@@ -68,19 +70,16 @@ def home_front(edition) -> Front:
     stories = edition_stories(edition).order_by("-published_at")
     top = stories.filter(is_top_story=True).first() or stories.first()
     rest = stories.exclude(pk=top.pk) if top else stories
-    news = list(
-        rest.filter(kind__in=[ArticlePage.Kind.NEWS, ArticlePage.Kind.OPINION])[
-            : SECONDARY_COUNT + LATEST_COUNT
-        ]
-    )
-    secondaries, latest = news[:SECONDARY_COUNT], news[SECONDARY_COUNT:]
-    shown = {s.pk for s in news} | ({top.pk} if top else set())
+    # One query for the newest stories after the lead, split here: the news and opinion give
+    # the secondaries and the latest, and a small edition's latest is topped up with the newest
+    # of the other kinds (they still show in their own rails below), so that the rail is not
+    # left half empty beside the lead.
+    pool = list(rest[:LATEST_POOL])
+    news = [s for s in pool if s.kind in (ArticlePage.Kind.NEWS, ArticlePage.Kind.OPINION)]
+    secondaries, latest = news[:SECONDARY_COUNT], news[SECONDARY_COUNT:][:LATEST_COUNT]
+    shown = {s.pk for s in secondaries + latest} | ({top.pk} if top else set())
     if len(latest) < LATEST_COUNT:
-        # A small edition: the rail takes the newest of the other kinds too, so that it is not
-        # left half empty beside the lead; they still show in their own rails below.
-        latest = list(
-            rest.exclude(pk__in=[s.pk for s in secondaries])[: len(latest) + LATEST_COUNT]
-        )[:LATEST_COUNT]
+        latest = [s for s in pool if s not in secondaries][:LATEST_COUNT]
     rails = [
         Rail(kind, label, list(stories.filter(kind=kind).exclude(pk__in=shown)[:RAIL_COUNT]))
         for kind, label in ((k, ArticlePage.Kind(k).label) for k in RAIL_KINDS)
