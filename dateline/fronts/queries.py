@@ -11,8 +11,16 @@ from dateline.articles.models import ArticlePage, StoryListing
 from dateline.fronts.actions import start_of_hour
 from dateline.fronts.models import ReadCount
 
+# The lead's secondaries: a row of cards under it (three fit a row at every width it has).
+SECONDARY_COUNT = 3
+# The "Latest" rail beside the lead shows as many of these as fit beside the lead and its
+# secondaries (site.css clips the rest whole): enough for a tall lead, never a void under it.
 LATEST_COUNT = 12
+# How many of the newest stories the secondaries and the latest are chosen from.
+LATEST_POOL = 40
 RAIL_COUNT = 4
+# A section front's first page: the lead, its secondaries, a grid of cards, then a list.
+SECTION_GRID_COUNT = 4
 RAIL_KINDS = [ArticlePage.Kind.OFFBEAT, ArticlePage.Kind.FEATURE, ArticlePage.Kind.ANALYSIS]
 MOST_READ_COUNT = 5
 MOST_READ_WINDOW = dt.timedelta(hours=24)
@@ -33,6 +41,8 @@ class Front:
     latest: list[ArticlePage]
     rails: list[Rail] = field(default_factory=list)
     most_read: list[ArticlePage] = field(default_factory=list)
+    secondaries: list[ArticlePage] = field(default_factory=list)
+    grid: list[ArticlePage] = field(default_factory=list)
 
 
 def edition_stories(edition):
@@ -54,35 +64,50 @@ def section_stories(section, *, newest: int = SECTION_DEPTH):
 
 
 def home_front(edition) -> Front:
-    """Return the home front: the newest top story (else the newest story), the latest
-    stories after it, and a rail per kind."""
+    """Return the home front: the newest top story (else the newest story), the news and
+    opinion after it (the first few as its secondaries, the rest as the latest), and a rail
+    per kind."""
     stories = edition_stories(edition).order_by("-published_at")
     top = stories.filter(is_top_story=True).first() or stories.first()
     rest = stories.exclude(pk=top.pk) if top else stories
-    latest = list(
-        rest.filter(kind__in=[ArticlePage.Kind.NEWS, ArticlePage.Kind.OPINION])[:LATEST_COUNT]
-    )
-    shown = {s.pk for s in latest} | ({top.pk} if top else set())
+    # One query for the newest stories after the lead, split here: the news and opinion give
+    # the secondaries and the latest, and a small edition's latest is topped up with the newest
+    # of the other kinds (they still show in their own rails below), so that the rail is not
+    # left half empty beside the lead.
+    pool = list(rest[:LATEST_POOL])
+    news = [s for s in pool if s.kind in (ArticlePage.Kind.NEWS, ArticlePage.Kind.OPINION)]
+    secondaries, latest = news[:SECONDARY_COUNT], news[SECONDARY_COUNT:][:LATEST_COUNT]
+    shown = {s.pk for s in secondaries + latest} | ({top.pk} if top else set())
+    if len(latest) < LATEST_COUNT:
+        latest = [s for s in pool if s not in secondaries][:LATEST_COUNT]
     rails = [
         Rail(kind, label, list(stories.filter(kind=kind).exclude(pk__in=shown)[:RAIL_COUNT]))
         for kind, label in ((k, ArticlePage.Kind(k).label) for k in RAIL_KINDS)
     ]
     return Front(
         top=top,
+        secondaries=secondaries,
         latest=latest,
         rails=[r for r in rails if r.stories],
         most_read=most_read(edition_stories(edition)),
     )
 
 
-def section_front(section, stories=None) -> Front:
-    """Return the front of ``section`` from ``stories`` (section_stories(section) by default)."""
-    stories = (stories if stories is not None else section_stories(section)).order_by(
-        "-published_at"
+def section_front(section, first_page, stories=None) -> Front:
+    """Return the front of ``section``: the stories of ``first_page`` (its first page of
+    stories, newest first) laid out as the lead, its secondaries, a grid and the rest as the
+    latest, so that page 2 goes on where the front ends; and the most read of ``stories``
+    (section_stories(section) by default)."""
+    stories = stories if stories is not None else section_stories(section)
+    page = list(first_page)
+    grid_end = 1 + SECONDARY_COUNT + SECTION_GRID_COUNT
+    return Front(
+        top=page[0] if page else None,
+        secondaries=page[1 : 1 + SECONDARY_COUNT],
+        grid=page[1 + SECONDARY_COUNT : grid_end],
+        latest=page[grid_end:],
+        most_read=most_read(stories),
     )
-    top = stories.first()
-    latest = list(stories.exclude(pk=top.pk)[:LATEST_COUNT]) if top else []
-    return Front(top=top, latest=latest, most_read=most_read(stories))
 
 
 def most_read(stories, *, now=None, limit: int = MOST_READ_COUNT) -> list[ArticlePage]:

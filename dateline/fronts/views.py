@@ -29,8 +29,9 @@ def section_front(request, lang: str, section_slug: str):
     edition = edition_or_404(request)
     section = get_object_or_404(Section, edition=edition, slug=section_slug)
     stories = queries.section_stories(section)
-    front = queries.section_front(section, stories)
     more = paginate(stories.order_by("-published_at"), request.GET.get("page"))
+    # Page 1 is laid out as a front; the pages after it are plain lists that go on from it.
+    front = queries.section_front(section, more.object_list, stories) if more.number == 1 else None
     return render(
         request, "fronts/section_front.html", {"section": section, "front": front, "stories": more}
     )

@@ -16,7 +16,7 @@ def test_the_home_front_leads_with_the_top_story(client, make_story):
     make_story("Newest Ordinary Story", published_at=ago(1))
     make_story("Chosen Top Story", published_at=ago(5), top=True)
     html = main_of(client.get("/en/"))
-    top = html[html.index('class="front-top"') : html.index('class="front-latest"')]
+    top = html[html.index('class="front-top"') : html.index("</section>")]
     assert "Chosen Top Story" in top and "Newest Ordinary Story" not in top
 
 
@@ -24,7 +24,7 @@ def test_without_a_pick_the_newest_story_leads(client, make_story):
     make_story("Older Story", published_at=ago(3))
     make_story("Newest Story", published_at=ago(1))
     html = main_of(client.get("/en/"))
-    top = html[html.index('class="front-top"') : html.index('class="front-latest"')]
+    top = html[html.index('class="front-top"') : html.index("</section>")]
     assert "Newest Story" in top
 
 
@@ -33,11 +33,63 @@ def test_latest_stories_show_photo_time_and_section_newest_first(client, make_st
     make_story("Second", published_at=ago(2), section="europe")
     make_story("Third", published_at=ago(3), section="science")
     html = main_of(client.get("/en/"))
-    latest = html[html.index('class="front-latest"') :]
+    latest = html[html.index('class="front-secondaries"') :]
     assert latest.index("Second") < latest.index("Third")
     card_start = latest.rindex("<article", 0, latest.index("Second"))
     second = latest[card_start : latest.index("</article>", card_start)]
     assert "<img" in second and "<time datetime=" in second and ">Europe</a>" in second
+
+
+def section_of(html, css_class):
+    start = html.index(f'class="{css_class}')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_lead_has_secondaries_and_the_rest_go_to_the_latest_rail(client, make_story):
+    make_story("Lead", published_at=ago(1))
+    for hour in range(2, 8):
+        make_story(f"Story {hour}", published_at=ago(hour))
+    html = main_of(client.get("/en/"))
+    secondaries = section_of(html, "front-secondaries")
+    latest = section_of(html, "front-latest")
+    assert [f"Story {h}" in secondaries for h in range(2, 8)] == [True] * 3 + [False] * 3
+    assert [f"Story {h}" in latest for h in range(2, 8)] == [False] * 3 + [True] * 3
+    # The secondaries' grid has as many columns as it has stories.
+    assert 'class="package package--3"' in secondaries
+
+
+def test_a_story_without_a_photo_gets_the_photo_less_card_with_its_standfirst(client, make_story):
+    make_story(
+        "Words Only",
+        photo=False,
+        standfirst="A standfirst that stands in for the photo.",
+        published_at=ago(2),
+    )
+    make_story("Lead", published_at=ago(1))
+    html = main_of(client.get("/en/"))
+    card_start = html.rindex("<article", 0, html.index("Words Only"))
+    card = html[card_start : html.index("</article>", card_start)]
+    assert "card--text" in card and "<img" not in card
+    assert "A standfirst that stands in for the photo." in card
+    assert "<time datetime=" in card and ">World</a>" in card
+
+
+def test_a_packages_grid_has_as_many_columns_as_stories(client, make_story):
+    make_story("News Lead", published_at=ago(1))
+    for hour in range(2, 4):
+        make_story(f"Odd {hour}", kind="offbeat", section="offbeat", published_at=ago(hour))
+    html = main_of(client.get("/en/"))
+    assert 'class="rail__stories package package--2"' in section_of(html, "rail rail--offbeat")
+
+
+def test_a_section_fronts_first_page_is_a_lead_secondaries_grid_and_list(client, make_story):
+    for hour in range(1, 13):
+        make_story(f"Asia {hour:02}", section="asia", published_at=ago(hour))
+    html = main_of(client.get("/en/asia/"))
+    assert "Asia 01" in section_of(html, "front-top")
+    assert all(f"Asia {h:02}" in section_of(html, "front-secondaries") for h in (2, 3, 4))
+    assert all(f"Asia {h:02}" in section_of(html, "rail rail--more") for h in (5, 6, 7, 8))
+    assert all(f"Asia {h:02}" in section_of(html, "rail rail--list") for h in (9, 10, 11, 12))
 
 
 def test_rails_gather_off_beat_features_and_analysis(client, make_story):
