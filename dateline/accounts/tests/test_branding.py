@@ -93,7 +93,7 @@ def test_the_sign_in_notice_is_shown_once_on_the_page_the_reader_lands_on(
     assert response.status_code == 302
     assert response["Location"] == "/ru/"
     html = client.get("/ru/").content.decode()
-    assert '<ul class="messages" role="status">' in html
+    assert '<div class="messages" role="status">' in html
     assert "Успешный вход под именем Ada." in html
     assert "Успешный вход" not in client.get("/ru/").content.decode()
     assert "Успешный вход" not in client.get("/accounts/profile/").content.decode()
