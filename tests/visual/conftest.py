@@ -10,7 +10,9 @@ from .site import LOCALES, NEWSROOM_PASSWORD, READER_EMAIL, READER_PASSWORD, VIE
 
 # Whatever depends on the clock or on other readers is normalised before a screenshot: the text
 # of a <time> becomes 00:00, that of a counter 0 (an element with children of its own is hidden
-# instead). A template marks anything else of the kind with the attribute data-volatile.
+# instead). A template marks anything else of the kind with the attribute data-volatile; with
+# data-volatile="layout" (a list whose length follows the hour, such as the dashboard's stories
+# of the day) it is taken out of the page, so that its height does not move what follows.
 VOLATILE = "time, [data-volatile], .newsfeed__count, .chat__here"
 
 # No animation, transition or caret: a screenshot shows the page at rest (screenshot's style).
@@ -26,7 +28,8 @@ STILL = """
 SETTLE = """
 async (volatile) => {
   for (const element of document.querySelectorAll(volatile)) {
-    if (element.children.length) element.style.visibility = "hidden";
+    if (element.dataset.volatile === "layout") element.style.display = "none";
+    else if (element.children.length) element.style.visibility = "hidden";
     else element.textContent = element.localName === "time" ? "00:00" : "0";
   }
   const images = [...document.images];
