@@ -67,9 +67,11 @@ def test_an_editors_correction_and_update_show_on_the_story_and_in_its_json_ld(
     assert f'id="correction-{correction.pk}"><strong>Correction</strong>' in aside
     assert "An earlier version gave the wrong length of the bridge." in aside
     assert f'id="correction-{update.pk}"><strong>Update</strong>' in aside
-    assert f'<time datetime="{fixed_at.isoformat()}">' in aside
+    assert f'<time datetime="{fixed_at.isoformat(timespec="seconds")}">' in aside
     assert 'href="/en/corrections/"' in aside
-    assert f'<span>Updated <time datetime="{story.modified_at.isoformat()}">' in html
+    assert (
+        f'<span>Updated <time datetime="{story.modified_at.isoformat(timespec="seconds")}">' in html
+    )
 
     data = json_ld(html)
     assert problems(data) == []

@@ -7,11 +7,13 @@ import io
 import pytest
 from django.core.management import call_command
 from django.utils import formats, timezone
+from django.utils.html import strip_tags
 
 from conftest import story_form
 from dateline.articles.actions import publish_story, story_published
 from dateline.articles.models import ArticlePage, Correction
 from dateline.newsroom.roles import EDITORS
+from dateline.newsroom.templatetags.newsroom_tags import desk_time_text
 from dateline.newsroom.tests.clock import let_time_pass
 from dateline.newsroom.tests.surfaces import (
     answer,
@@ -110,9 +112,11 @@ def test_an_editor_embargoes_a_story_in_the_newsroom_which_marks_it(client, staf
     edit = client.get(f"/admin/pages/{story.pk}/edit/").content.decode()
     assert f"Embargoed until {when}" in edit and "Nobody outside the newsroom sees it" in edit
     desk = client.get("/admin/").content.decode()
-    embargoed = desk[desk.index('id="desk-embargoed"') : desk.index('id="desk-scheduled"')]
+    start = desk.index(f'id="desk-{edition.slug}-embargoed"')
+    embargoed = desk[start : desk.index("</section>", start)]
     assert "Central Bank Cuts Rates" in embargoed
-    assert f"Embargoed until {when}" in embargoed
+    # The desk's times are 24-hour in the edition's zone (newsroom_tags.desk_time_text).
+    assert f"Embargoed until {desk_time_text(until, edition)}" in strip_tags(embargoed)
     assert client.get(story.url).status_code == 404
 
 

@@ -71,7 +71,7 @@ def test_an_editor_withdraws_a_story_and_it_is_gone_everywhere_with_a_notice(
     assert "Story withdrawn" in html
     assert "The dossier it relied on was forged." in html
     withdrawn_at = ArticlePage.objects.get(pk=story.pk).withdrawn_at
-    assert f'<time datetime="{withdrawn_at.isoformat()}">' in html
+    assert f'<time datetime="{withdrawn_at.isoformat(timespec="seconds")}">' in html
     # The headline is not repeated: what made the story go may be in it.
     assert "Disputed Dossier Claims" not in html[html.index("<main") : html.index("</main>")]
     gone = story_addresses(client, story)

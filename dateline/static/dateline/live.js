@@ -214,8 +214,10 @@
 
   const lastActive = Number(store.get(ACTIVE_KEY)) || 0;
   if (!readMark() || Date.now() - lastActive > VISIT_GAP) {
-    // A new visit: what the page was made with is not news to this reader.
-    moveMark(Math.max(Date.parse(feed.dataset.rendered) || 0, newestTime()));
+    // A new visit: what the page was made with is not news to this reader (nor, when its
+    // newsfeed is empty, anything published before now). The page carries no time of its own:
+    // it is the same for every reader and cacheable.
+    moveMark(newestTime() || Date.now());
   }
   stillHere();
   updateCounter();
