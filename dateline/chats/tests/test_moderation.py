@@ -57,7 +57,7 @@ def test_a_moderator_closes_a_room_and_open_pages_are_told(
 ):
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/admin/chats/{room.pk}/close/")
+        client.post(f"/admin/chats/{room.pk}/close/", follow=True)  # the notice shows there
     room.refresh_from_db()
     assert not room.is_open
     assert events(room) == [("room-closed", {"id": room.pk})]
