@@ -232,7 +232,15 @@ class ArticlePage(Page):
         # TitleFieldPanel, not FieldPanel: it is what fills the slug from the headline as it is
         # typed (a plain FieldPanel here lost Wagtail's title-to-slug sync).
         # (Without the "title" class: a labelled field like the others, not the page-title look.)
-        TitleFieldPanel("title", heading=_("Headline"), placeholder=False, classname=""),
+        TitleFieldPanel(
+            "title",
+            heading=_("Headline"),
+            help_text=_(
+                "As readers see it on the story and on fronts; the address is made from it."
+            ),
+            placeholder=False,
+            classname="",
+        ),
         FieldPanel("standfirst"),
         MultiFieldPanel(
             [
