@@ -134,7 +134,13 @@ def demo(tmp_path_factory):
     yield site
     for process in (server, scheduler):
         process.terminate()
-        process.wait(timeout=10)
+    for process in (server, scheduler):
+        # uvicorn waits for open event streams to close before it exits: not forever.
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
     log.close()
 
 

@@ -174,10 +174,15 @@ def test_no_void_under_the_lead(demo, photo_less, sized_page, path):
             const rows = [...rail.querySelectorAll('li')].map(li => li.getBoundingClientRect())
                 .filter(r => r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1);
             return {bottom: Math.max(...rows.map(r => r.bottom)),
-                    tallest: Math.max(...rows.map(r => r.height)), count: rows.length};
+                    tallest: Math.max(...rows.map(r => r.height)), count: rows.length,
+                    total: rail.querySelectorAll('li').length};
         }"""
     )
     assert shown["count"] >= 3
+    if shown["count"] == shown["total"]:
+        # Everything the rail has is shown (a section's few most-read stories): it may end
+        # before the lead's block does; the rule is about stories held back from a full rail.
+        return
     foot = rail["bottom"] - shown["bottom"]
     more = page.locator(".front-rail .more")
     if more.count():

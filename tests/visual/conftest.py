@@ -154,8 +154,10 @@ def found(site):
     return discover(site)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browsing(chromium, site):
+    # Closed once the gates are done: a tab left open in a chat room would count as a reader
+    # there for the journeys that follow.
     browsing = Browsing(chromium, site.url)
     yield browsing
     browsing.close()
