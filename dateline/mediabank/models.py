@@ -6,11 +6,12 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
 from wagtail.search import index
 from willow.plugins.pillow import PillowImage
+
+from dateline.mediabank.captions import Caption
 
 
 class DigitalSourceType(models.TextChoices):
@@ -164,9 +165,7 @@ class Photo(AbstractImage):
     @property
     def caption_direction(self) -> str:
         """Return the direction of the caption's language ("rtl", "ltr"), "auto" if unknown."""
-        if not self.language:
-            return "auto"
-        return "rtl" if get_language_info(self.language)["bidi"] else "ltr"
+        return Caption(self.language, self.caption).direction
 
     @property
     def default_alt_text(self) -> str:
