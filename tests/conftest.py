@@ -57,6 +57,22 @@ def page(chromium):
     context.close()
 
 
+def sign_in_to_newsroom(chromium, demo, username="editor", *, width=1280, timeout=20_000):
+    """Return a page of a new browser context signed in to the demo's newsroom as ``username``
+    (password dateline-demo), on the dashboard."""
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(locale="en-GB", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    page.goto(demo.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "dateline-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#newsroom-desk-section")).to_be_visible()
+    return page
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

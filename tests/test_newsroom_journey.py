@@ -11,6 +11,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import sign_in_to_newsroom
+
 pytestmark = pytest.mark.browser
 
 HEADLINE = "Embargoed Trade Figures Show Record Surplus"
@@ -23,18 +25,6 @@ def fetch(url):
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-def sign_in(chromium, demo, username):
-    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(demo.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "dateline-demo")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.locator("#newsroom-desk-section")).to_be_visible()
-    return page
 
 
 def open_action_menu(page):
@@ -71,7 +61,7 @@ def test_an_embargoed_story_goes_live_by_itself_counts_its_reads_and_is_withdraw
     # The admin's date picker works in minutes: the embargo ends at the next whole minute at
     # least 30 seconds away (the newsroom's time zone is the site's, UTC).
     until = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90)).replace(second=0, microsecond=0)
-    editor = sign_in(chromium, demo, "editor")
+    editor = sign_in_to_newsroom(chromium, demo, "editor")
     editor.goto(f"{demo.url}/admin/pages/{story_id}/edit/")
     editor.fill("#id_embargo_until", until.strftime("%Y-%m-%d %H:%M"))
     editor.keyboard.press("Escape")

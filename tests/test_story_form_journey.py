@@ -11,6 +11,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import sign_in_to_newsroom
+
 pytestmark = pytest.mark.browser
 
 STORIES = {
@@ -49,18 +51,6 @@ def other_editions_sections(demo, code):
         ".values_list('name', flat=True)))",
     )
     return {name for name in names.split("|") if name}
-
-
-def sign_in(chromium, demo, username="editor"):
-    context = chromium.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(demo.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "dateline-demo")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-    return page
 
 
 def new_story(page, demo, code):
@@ -112,7 +102,7 @@ def test_an_editor_writes_a_story_from_scratch_and_publishes_it_on_the_first_cli
     demo, chromium, code
 ):
     headline, standfirst = STORIES[code]
-    page = sign_in(chromium, demo)
+    page = sign_in_to_newsroom(chromium, demo)
     new_story(page, demo, code)
     fill_story(page, demo, code, headline, standfirst)
 
@@ -138,7 +128,7 @@ def test_an_editor_writes_a_story_from_scratch_and_publishes_it_on_the_first_cli
 
 def test_a_publish_right_after_an_autosave_publishes_that_same_story(demo, chromium):
     headline = "Ferry timetable restored after storm"
-    page = sign_in(chromium, demo)
+    page = sign_in_to_newsroom(chromium, demo)
     held = []
 
     def hold_first_autosave(route):
@@ -172,7 +162,7 @@ def test_a_publish_right_after_an_autosave_publishes_that_same_story(demo, chrom
 
 
 def test_an_incomplete_story_sends_no_autosave_the_server_must_refuse(demo, chromium):
-    page = sign_in(chromium, demo)
+    page = sign_in_to_newsroom(chromium, demo)
     refused = []
     page.on(
         "response",
@@ -196,7 +186,7 @@ def test_an_incomplete_story_sends_no_autosave_the_server_must_refuse(demo, chro
 
 
 def test_a_refused_story_names_each_field_in_error_and_its_tab(demo, chromium):
-    page = sign_in(chromium, demo)
+    page = sign_in_to_newsroom(chromium, demo)
     new_story(page, demo, "en")
     page.locator("#id_title").press_sequentially("A story without a section")
     page.fill("#id_standfirst", "No section was chosen.")
@@ -212,7 +202,7 @@ def test_a_refused_story_names_each_field_in_error_and_its_tab(demo, chromium):
 
 
 def test_an_english_story_is_offered_english_sections_only(demo, chromium):
-    page = sign_in(chromium, demo)
+    page = sign_in_to_newsroom(chromium, demo)
     new_story(page, demo, "en")
     further = {
         text.strip()

@@ -8,20 +8,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import sign_in_to_newsroom
+
 pytestmark = pytest.mark.browser
 
 HEADLINE = "Tokyo commuter rail halts after power fault at central substation"
 
 
 def test_an_editor_publishes_a_story_from_a_demo_wire_item(demo, chromium):
-    context = chromium.new_context(locale="en-GB", viewport={"width": 1366, "height": 900})
-    editor = context.new_page()
-    editor.set_default_timeout(30_000)
-    editor.goto(demo.url + "/admin/login/")
-    editor.fill("#id_username", "editor")
-    editor.fill("#id_password", "dateline-demo")
-    editor.get_by_role("button", name="Sign in").click()
-    expect(editor.locator("#newsroom-desk-section")).to_be_visible()
+    editor = sign_in_to_newsroom(chromium, demo, "editor", width=1366, timeout=30_000)
+    context = editor.context
 
     editor.get_by_role("link", name="Wire desk").first.click()
     row = editor.locator("tr.wire-item", has_text=HEADLINE)
