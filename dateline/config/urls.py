@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from django.conf import settings
+from django.http import Http404
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 from wagtail import urls as wagtail_urls
@@ -18,6 +21,34 @@ from dateline.syndication.feeds import AuthorFeed, EditionFeed, SectionFeed, Tag
 # section fronts (/en/world/) and date archives (/en/2026/…, served by Wagtail) do not collide.
 EDITION = r"(?P<lang>[a-z]{2})"
 SLUG = r"(?P<%s>[^\W\d_][\w-]*)"
+
+
+def renditions_root() -> Path:
+    """The folder of the public copies of photos (Wagtail's renditions), symlinks resolved."""
+    return (Path(settings.MEDIA_ROOT) / "images").resolve()
+
+
+def public_media_path(path: str) -> str:
+    """Return ``path`` (as asked for under /media/images/, already percent-decoded once) when
+    it names a file inside the renditions folder, relative to it; raise Http404 otherwise.
+
+    Judged on the path the file system would open: normalised and with every symlink resolved,
+    so that "..", doubled slashes, a second layer of percent-encoding, backslashes, NUL bytes,
+    absolute paths and links placed in the folder that point out of it all end in a 404.
+    """
+    if not path or any(c in path for c in ("\\", "\x00", "%")) or path.startswith("/"):
+        raise Http404
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        raise Http404
+    root = renditions_root()
+    try:
+        target = (root / path).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        raise Http404 from None
+    if not target.is_relative_to(root) or target == root or not target.is_file():
+        raise Http404
+    return target.relative_to(root).as_posix()
+
 
 edition_patterns = [
     re_path(rf"^{EDITION}/$", fronts.home_front, name="home_front"),
@@ -65,10 +96,11 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     # The embedded tier serves the public copies of photos itself (production lets nginx do it,
-    # SERVE_MEDIA=0). Original files stay private: they carry the full metadata, GPS included.
+    # SERVE_MEDIA=0). Original files stay private: they carry the full metadata, GPS included,
+    # and belong to stories that may not be published yet.
     def serve_public_media(request, path):
-        return serve_file(request, path, document_root=settings.MEDIA_ROOT)
+        return serve_file(request, public_media_path(path), document_root=renditions_root())
 
-    urlpatterns.append(re_path(r"^media/(?P<path>images/.*)$", serve_public_media))
+    urlpatterns.append(re_path(r"^media/images/(?P<path>.*)$", serve_public_media))
 
 urlpatterns.append(path("", include(wagtail_urls)))
