@@ -114,13 +114,19 @@ http {{
             expires 1h;
             add_header X-Content-Type-Options nosniff;
         }}
-        # Renditions only: original uploads keep their full metadata (GPS included).
-        location /media/images/ {{
+        # Renditions only: original uploads keep their full metadata (GPS included). nginx
+        # decodes and resolves ".." before it picks a location, so a path that climbs out of
+        # images/ lands in /media/ (404); ^~ keeps any regex location from taking these over,
+        # and no symlink is followed in the renditions folder (one placed there could point at
+        # an original or anywhere else).
+        location ^~ /media/images/ {{
             alias {media_root}/images/;
+            disable_symlinks on from={media_root}/images;
+            autoindex off;
             expires 1h;
             add_header X-Content-Type-Options nosniff;
         }}
-        location /media/ {{
+        location ^~ /media/ {{
             return 404;
         }}
         location = /.well-known/dateline-static-check.html {{
