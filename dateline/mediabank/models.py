@@ -1,7 +1,10 @@
 """The photo archive's model: a Wagtail image with the metadata an agency's photo desk keeps."""
 
+import re
+import secrets
 import unicodedata
 from contextlib import contextmanager
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -174,6 +177,12 @@ class Photo(AbstractImage):
     def get_absolute_url(self) -> str:
         return reverse("mediabank:photo", args=[self.pk])
 
+    def get_upload_to(self, filename: str) -> str:
+        """Store an original under a random name that keeps only the extension: an original
+        carries the full metadata of a photo that may belong to an unpublished story, and its
+        name must give nothing away nor be guessable (the uploader's name stays the title)."""
+        return f"original_images/{random_file_name()}{_extension(filename)}"
+
     # Every rendition, from templates or code, goes through the location-safe filter.
     def get_rendition(self, filter):
         return super().get_rendition(_location_safe(filter))
@@ -215,8 +224,26 @@ def _location_safe(filter: Filter | str) -> LocationSafeFilter:
     return LocationSafeFilter(spec=filter if isinstance(filter, str) else filter.spec)
 
 
+def random_file_name() -> str:
+    """Return 22 random URL-safe characters (128 bits): a name no one can guess."""
+    return secrets.token_urlsafe(16)
+
+
+def _extension(filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ""
+
+
 class PhotoRendition(AbstractRendition):
     image = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="renditions")
+
+    def get_upload_to(self, filename: str) -> str:
+        """Wagtail names a rendition after its original ("<original>.fill-400x300.jpg"), which
+        would tell anyone who sees a public copy where the private original is: a rendition
+        gets a random name of its own, followed by what Wagtail put after the original's."""
+        tail = filename.split(".", 1)[1] if "." in filename else ""
+        tail = re.sub(r"[^\w.-]", "", tail)
+        return super().get_upload_to(f"{random_file_name()}.{tail}" if tail else random_file_name())
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
