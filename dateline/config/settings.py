@@ -278,7 +278,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_IMAGE_MODEL = "mediabank.Photo"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+# 40 megapixels (7,680 × 5,200; 8,000 × 5,000) is what a newsroom's full-frame cameras make,
+# and well above what agencies send (12-24 MP). Every accepted photo must be importable and
+# renderable within 256 MB: a PNG decodes to 4 bytes a pixel (160 MB at 40 MP), and its
+# renditions are made from a reduced copy (mediabank.models.LocationSafeFilter). Animated
+# images count every frame.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "dateline.mediabank.forms.PhotoForm"
 WAGTAILSEARCH_BACKENDS = {

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from PIL import Image as PILImage
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
+from wagtail.images.rect import Rect
 from wagtail.search import index
 from willow.plugins.pillow import PillowImage
 
@@ -190,32 +192,128 @@ class Photo(AbstractImage):
     def get_renditions(self, *filters):
         return super().get_renditions(*(_location_safe(f) for f in filters))
 
+    def create_renditions(self, *filters):
+        # Wagtail makes several at once, in three threads that each decode the original: one at
+        # a time keeps a photo's renditions within one decoded copy of it.
+        return {f: self.create_rendition(f) for f in filters}
+
 
 GPS_IFD = 0x8825
+# The largest public copy needs at most this many pixels across and down (renditions.py:
+# "width-2400", "max-1600x1600"; a test keeps the two in step). A larger original is decoded
+# at a reduced scale that keeps at least this much, so that its renditions never work on the
+# full-size pixels.
+RENDITION_WIDTH, RENDITION_HEIGHT = 2400, 1600
+# Rows shrunk at a time: a reduced copy is made strip by strip, never from a second full copy.
+_STRIP_ROWS = 256
 
 
 class LocationSafeFilter(Filter):
-    """A rendition filter that leaves the GPS position out of public copies of a photo, unless
-    the photo desk chose to keep it (``Photo.keep_location``). Willow copies the source's EXIF
-    into every rendition, so the position has to go before encoding."""
+    """A rendition filter that keeps two promises for every public copy of a photo:
+
+    - it leaves out the GPS position, unless the photo desk chose to keep it
+      (``Photo.keep_location``); Willow copies the source's EXIF into every rendition, so the
+      position has to go before encoding;
+    - it decodes a large original at a reduced scale (JPEG's own reduced decoding, else a
+      shrink right after decoding), so that making a rendition costs a bounded amount of
+      memory. Crops are then computed on the reduced image, with the focal point scaled.
+    """
 
     @contextmanager
     def get_willow_image(self, image, source=None):
         with super().get_willow_image(image, source) as willow:
-            if getattr(image, "keep_location", True):
-                yield willow
-                return
             original_format = willow.format_name
-            pillow = willow.get_pillow_image()
-            exif = pillow.getexif()
-            if GPS_IFD in exif:
-                del exif[GPS_IFD]
-                pillow.info["exif"] = exif.tobytes()
-            # An XMP packet can hold the position too; renditions do not need it.
-            pillow.info.pop("xmp", None)
+            pillow, self._scale = _reduced_pillow_image(willow)
+            if not getattr(image, "keep_location", True):
+                exif = pillow.getexif()
+                if GPS_IFD in exif:
+                    del exif[GPS_IFD]
+                    pillow.info["exif"] = exif.tobytes()
+                # An XMP packet can hold the position too; renditions do not need it.
+                pillow.info.pop("xmp", None)
             safe = PillowImage(pillow)
             safe.format_name = original_format
             yield safe
+
+    def get_transform(self, image, size=None):
+        scale = getattr(self, "_scale", 1.0)
+        if size is None or scale == 1.0:
+            return super().get_transform(image, size)
+        return super().get_transform(_ScaledImage(image, scale), size)
+
+
+def _reduced_pillow_image(willow) -> tuple[PILImage.Image, float]:
+    """Return the Pillow image behind ``willow`` decoded at the smallest whole-number reduction
+    that keeps RENDITION_WIDTH × RENDITION_HEIGHT (full size when it is no larger), and that
+    scale (the same across and down, so that it holds whichever way the photo is turned).
+
+    A JPEG is decoded reduced (1/2, 1/4 or 1/8) by libjpeg itself; any other format is decoded
+    once at full size and shrunk in strips, so the cost is one decoded copy and a small one.
+    """
+    if isinstance(willow, PillowImage):
+        return willow.image, 1.0  # already decoded by someone else
+    source = willow.f
+    source.seek(0)
+    pillow = PILImage.open(source)
+    width, height = pillow.size
+    if _reduction(pillow.size) > 1 and pillow.format in ("JPEG", "MPO"):
+        factor = _reduction(pillow.size)
+        pillow.draft(pillow.mode, (-(-width // factor), -(-height // factor)))
+    pillow.load()
+    factor = _reduction(pillow.size)
+    if factor > 1:
+        pillow = _reduce_in_strips(pillow, factor)
+    return pillow, (1.0 if pillow.size[0] == width else pillow.size[0] / width)
+
+
+def _reduction(size: tuple[int, int]) -> int:
+    return max(1, min(size[0] // RENDITION_WIDTH, size[1] // RENDITION_HEIGHT))
+
+
+def _reduce_in_strips(pillow: PILImage.Image, factor: int) -> PILImage.Image:
+    width, height = pillow.size
+    if pillow.mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        mode = pillow.mode
+    else:  # palette, 1-bit, 16-bit: shrunk as the colours they show
+        mode = "RGBA" if pillow.has_transparency_data else "RGB"
+    reduced = PILImage.new(mode, (-(-width // factor), -(-height // factor)))
+    step = _STRIP_ROWS * factor
+    for top in range(0, height, step):
+        strip = pillow.crop((0, top, width, min(height, top + step)))
+        if strip.mode != mode:
+            strip = strip.convert(mode)
+        reduced.paste(strip.reduce(factor), (0, top // factor))
+    reduced.info = dict(pillow.info)
+    return reduced
+
+
+class _ScaledImage:
+    """A photo as the filter's operations see it once its pixels are reduced by ``scale``:
+    size and focal point scaled the same way, everything else the photo's own."""
+
+    def __init__(self, image, scale: float) -> None:
+        self._image = image
+        self._scale = scale
+        self.width = round(image.width * scale)
+        self.height = round(image.height * scale)
+
+    def get_focal_point(self):
+        focal_point = self._image.get_focal_point()
+        if focal_point is None:
+            return None
+        s = self._scale
+        return Rect(
+            focal_point.left * s,
+            focal_point.top * s,
+            focal_point.right * s,
+            focal_point.bottom * s,
+        )
+
+    def has_focal_point(self) -> bool:
+        return self._image.has_focal_point()
+
+    def __getattr__(self, name):
+        return getattr(self._image, name)
 
 
 def _location_safe(filter: Filter | str) -> LocationSafeFilter:

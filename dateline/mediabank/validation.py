@@ -6,6 +6,7 @@ a file which would break Wagtail's renditions later is refused at the door inste
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from typing import IO
@@ -13,7 +14,7 @@ from typing import IO
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from PIL import Image, UnidentifiedImageError
 
 # Pillow's names for the formats the archive keeps. MPO is how Pillow names a JPEG that
@@ -81,10 +82,19 @@ def _size(fileobj: IO[bytes]) -> int:
 def _decode(fileobj: IO[bytes], name: str) -> CheckedImage:
     max_pixels = getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", None)
 
-    def too_many_pixels(limit: int | None) -> PhotoRejected:
+    def too_many_pixels(limit: int | None, size: str) -> PhotoRejected:
+        limit = limit or 0
         return PhotoRejected(
-            _("%(name)s has too many pixels: a photo may have at most %(limit)s.")
-            % {"name": name, "limit": f"{limit or 0:,}"}
+            _(
+                "%(name)s has too many pixels: %(size)s, where a photo may have at most "
+                "%(limit)s (%(megapixels)s megapixels). Make it smaller and send it again."
+            )
+            % {
+                "name": name,
+                "size": size,
+                "limit": f"{limit:,}",
+                "megapixels": f"{limit / 1_000_000:g}",
+            }
         )
 
     # Pillow warns of a decompression bomb rather than refusing it, unless it is twice its limit;
@@ -100,14 +110,20 @@ def _decode(fileobj: IO[bytes], name: str) -> CheckedImage:
                 frames = getattr(image, "n_frames", 1)
                 # Counted as Wagtail counts them, so that its own upload check never disagrees.
                 if max_pixels is not None and width * height * frames > max_pixels:
-                    raise too_many_pixels(max_pixels)
+                    raise too_many_pixels(max_pixels, _dimensions(width, height, frames))
                 for frame in range(frames):
                     image.seek(frame)
                     image.load()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as bomb:
             # Pillow judged from the header alone; the lower limit is one the file surely breaks.
             limits = [n for n in (max_pixels, Image.MAX_IMAGE_PIXELS) if n is not None]
-            raise too_many_pixels(min(limits, default=None)) from None
+            declared = re.search(r"\((\d+) pixels\)", str(bomb))
+            size = (
+                f"{int(declared.group(1)):,}"
+                if declared
+                else _("more than %(limit)s") % {"limit": f"{Image.MAX_IMAGE_PIXELS:,}"}
+            )
+            raise too_many_pixels(min(limits, default=None), size) from None
         except UnidentifiedImageError:
             fileobj.seek(0)
             raise PhotoRejected(_not_a_photo(name, fileobj.read(512))) from None
@@ -122,6 +138,16 @@ def _decode(fileobj: IO[bytes], name: str) -> CheckedImage:
                 % {"name": name}
             ) from None
     return CheckedImage(format=image_format, width=width, height=height)
+
+
+def _dimensions(width: int, height: int, frames: int) -> str:
+    if frames > 1:
+        return ngettext(
+            "%(frames)s frame of %(width)s × %(height)s",
+            "%(frames)s frames of %(width)s × %(height)s",
+            frames,
+        ) % {"frames": f"{frames:,}", "width": f"{width:,}", "height": f"{height:,}"}
+    return f"{width:,} × {height:,}"
 
 
 def _not_a_photo(name: str, head: bytes) -> str:
