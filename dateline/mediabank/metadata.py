@@ -27,6 +27,7 @@ from PIL import Image, IptcImagePlugin
 
 from dateline.mediabank.models import DigitalSourceType
 from dateline.mediabank.validation import PhotoRejected
+from dateline.text import single_line, strip_bidi_controls
 
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -55,6 +56,22 @@ IIM_CAPTION = (2, 120)
 IIM_UTF8 = b"\x1b%G"  # ISO 2022 escape sequence for UTF-8, the only one worth knowing today
 
 MAX_KEYWORD_LENGTH = 100  # django-taggit's tag name length
+MAX_CAPTION_LENGTH = 2000  # IPTC-IIM's Caption/Abstract holds at most 2,000 octets
+# Every text field of PhotoMetadata but the caption, which may have several lines.
+SINGLE_LINE_FIELDS = (
+    "creator",
+    "credit_line",
+    "copyright_notice",
+    "headline",
+    "alt_text",
+    "city",
+    "country",
+    "country_code",
+    "licence_url",
+    "licensor_url",
+    "source",
+    "digital_source_type",
+)
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -110,6 +127,22 @@ def read_metadata(fileobj: IO[bytes], *, name: str | None = None) -> PhotoMetada
         for key, value in found[kind].items():
             if value:
                 setattr(metadata, key, value)
+    return as_fields(metadata)
+
+
+def as_fields(metadata: PhotoMetadata) -> PhotoMetadata:
+    """Return ``metadata`` fit to become a photo's fields: the one place where text from a file
+    is cleaned. Bidirectional controls and invisible format characters (which could make a
+    credit read as someone else's, or reverse a caption) are removed from every field; a
+    one-line field is folded onto one line; the caption keeps its lines but no more than
+    MAX_CAPTION_LENGTH characters (IPTC's own limit for a caption)."""
+    for name in SINGLE_LINE_FIELDS:
+        setattr(metadata, name, single_line(getattr(metadata, name)))
+    caption = strip_bidi_controls(metadata.caption).strip()
+    if len(caption) > MAX_CAPTION_LENGTH:
+        caption = caption[: MAX_CAPTION_LENGTH - 1].rstrip() + "…"
+    metadata.caption = caption
+    metadata.keywords = _keywords([single_line(k) for k in metadata.keywords])
     return metadata
 
 
