@@ -33,6 +33,9 @@ METADATA_FIELDS = {
 }
 
 
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "AVIF": ".avif", "GIF": ".gif"}
+
+
 @dataclass
 class ImportResult:
     photo: Photo
@@ -91,9 +94,11 @@ def _import(fileobj: IO[bytes], name: str, fields: dict[str, Any]) -> ImportResu
     unknown = set(fields) - {f.name for f in Photo._meta.get_fields()} - {"tags"}
     if unknown:
         raise TypeError(f"import_photo() got unknown fields: {', '.join(sorted(unknown))}")
-    check_image(fileobj, name)
+    checked = check_image(fileobj, name)
     metadata = read_metadata(fileobj, name=name)
-    photo = Photo(file=ImageFile(fileobj, name=name))
+    # Stored with the extension of what the file is, not of what it was called.
+    stored_name = Path(name).stem + EXTENSIONS[checked.format]
+    photo = Photo(file=ImageFile(fileobj, name=stored_name))
     photo._set_image_file_metadata()
 
     typed = {key: value for key, value in fields.items() if value not in (None, "", [], ())}

@@ -193,9 +193,21 @@ class Photo(AbstractImage):
         return super().get_renditions(*(_location_safe(f) for f in filters))
 
     def create_renditions(self, *filters):
-        # Wagtail makes several at once, in three threads that each decode the original: one at
-        # a time keeps a photo's renditions within one decoded copy of it.
-        return {f: self.create_rendition(f) for f in filters}
+        # Wagtail makes several at once, in three threads that each decode the original at full
+        # size (1.4 GB for 40 megapixels). Here the original is decoded once, reduced (see
+        # LocationSafeFilter), and every rendition is made from that copy, one at a time: three
+        # at a time would hold three working copies (300 MB, measured).
+        filters = tuple(_location_safe(f) for f in filters)
+        if len(filters) > 1:
+            with self.get_willow_image() as willow:
+                decoded = (*_reduced_pillow_image(willow), willow.format_name)
+            for f in filters:
+                f.decoded = decoded
+        try:
+            return {f: self.create_rendition(f) for f in filters}
+        finally:
+            for f in filters:
+                f.decoded = None
 
 
 GPS_IFD = 0x8825
@@ -219,21 +231,37 @@ class LocationSafeFilter(Filter):
       memory. Crops are then computed on the reduced image, with the focal point scaled.
     """
 
+    # The reduced decoding of the original, its scale and format, when a photo's renditions
+    # are made together (Photo.create_renditions): decoded once for all of them.
+    decoded: tuple[PILImage.Image, float, str] | None = None
+
     @contextmanager
     def get_willow_image(self, image, source=None):
+        if self.decoded is not None:
+            pillow, self._scale, original_format = self.decoded
+            yield self._public_copy(pillow.copy(), image, original_format)  # copy: info too
+            return
         with super().get_willow_image(image, source) as willow:
             original_format = willow.format_name
             pillow, self._scale = _reduced_pillow_image(willow)
-            if not getattr(image, "keep_location", True):
-                exif = pillow.getexif()
-                if GPS_IFD in exif:
-                    del exif[GPS_IFD]
-                    pillow.info["exif"] = exif.tobytes()
-                # An XMP packet can hold the position too; renditions do not need it.
-                pillow.info.pop("xmp", None)
-            safe = PillowImage(pillow)
-            safe.format_name = original_format
-            yield safe
+            yield self._public_copy(pillow, image, original_format)
+
+    @staticmethod
+    def _public_copy(pillow, image, original_format: str) -> PillowImage:
+        pillow = _displayable(pillow)
+        # A comment segment can hold anything (an HTML page, to make a polyglot of the file):
+        # the public copy does not carry it.
+        pillow.info.pop("comment", None)
+        if not getattr(image, "keep_location", True):
+            exif = pillow.getexif()
+            if GPS_IFD in exif:
+                del exif[GPS_IFD]
+                pillow.info["exif"] = exif.tobytes()
+            # An XMP packet can hold the position too; renditions do not need it.
+            pillow.info.pop("xmp", None)
+        safe = PillowImage(pillow)
+        safe.format_name = original_format
+        return safe
 
     def get_transform(self, image, size=None):
         scale = getattr(self, "_scale", 1.0)
@@ -264,6 +292,18 @@ def _reduced_pillow_image(willow) -> tuple[PILImage.Image, float]:
     if factor > 1:
         pillow = _reduce_in_strips(pillow, factor)
     return pillow, (1.0 if pillow.size[0] == width else pillow.size[0] / width)
+
+
+def _displayable(pillow: PILImage.Image) -> PILImage.Image:
+    """Return ``pillow`` in a mode every output format can encode: 16-bit and 32-bit grey
+    (which JPEG cannot hold) become 8-bit grey, scaled rather than clipped."""
+    if pillow.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        high = pillow.getextrema()[1] if pillow.mode == "I" else 65535
+        scale = 255 / max(1, high if isinstance(high, int) else 65535)
+        return pillow.convert("I").point(lambda v: v * scale).convert("L")
+    if pillow.mode == "F":
+        return pillow.convert("L")
+    return pillow
 
 
 def _reduction(size: tuple[int, int]) -> int:

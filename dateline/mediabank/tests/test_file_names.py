@@ -60,3 +60,10 @@ def test_a_rendition_does_not_name_its_original_and_is_served(client, make_photo
     response = client.get(rendition.url)
     assert response.status_code == 200
     assert photo.get_rendition("fill-200x100|format-webp").file.name == rendition.file.name
+
+
+def test_an_imported_original_is_stored_with_the_extension_of_its_content(db):
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 40), (1, 200, 3)).save(buffer, "PNG")
+    photo = import_photo(io.BytesIO(buffer.getvalue()), name="really-a-png.jpg").photo
+    assert_private_name(photo, ".png")

@@ -97,3 +97,26 @@ def test_a_rendition_of_the_largest_accepted_png_stays_within_bounds(db, setting
     assert outcome.error == "", outcome.traceback
     assert outcome.value == 1200
     assert outcome.within_bounds, outcome.describe()
+
+
+def test_a_polyglots_comment_does_not_reach_its_public_copies(db):
+    html = b"<html><script>alert(document.cookie)</script></html>"
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (10, 90, 30)).save(buffer, "JPEG", comment=html)
+    photo = import_photo(io.BytesIO(buffer.getvalue()), name="polyglot.jpg").photo
+    for spec in ("format-jpeg|width-300", "format-webp|width-300", "format-png|width-300"):
+        with photo.get_rendition(spec).file.open("rb") as handle:
+            assert b"<script" not in handle.read(), spec
+
+
+def test_a_16_bit_grey_png_gets_every_kind_of_public_copy(db):
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize((600, 400)).convert("I").point(lambda v: v * 256).convert(
+        "I;16"
+    ).save(buffer, "PNG")
+    photo = import_photo(io.BytesIO(buffer.getvalue()), name="grey16.png").photo
+    for spec in ("format-jpeg|width-300", "format-webp|fill-100x100", "width-200"):
+        rendition = photo.get_rendition(spec)
+        with rendition.file.open("rb") as handle, Image.open(handle) as image:
+            low, high = image.convert("L").getextrema()
+            assert high - low > 100, spec  # a gradient still, not clipped to white
