@@ -37,6 +37,13 @@ class CheckedImageField(WagtailImageField):
             upload.photo_metadata = metadata
         return upload
 
+    def check_image_pixel_size(self, f: Any) -> None:
+        # check_image has held the file to WAGTAILIMAGES_MAX_IMAGE_PIXELS (width × height ×
+        # frames, as Wagtail counts) from its header; Wagtail's own check would decode the whole
+        # image twice more to learn the same.
+        if not hasattr(f, "read"):
+            super().check_image_pixel_size(f)
+
 
 class PhotoForm(BaseImageForm):
     """Upload or edit a photo; see the module's docstring."""
