@@ -48,7 +48,7 @@ def test_a_tag_and_a_person_of_unseen_stories_only_are_404(client, make_story, u
     # The API answers as for a tag or author there is not.
     for params in ({"tag": "merger"}, {"author": "nina-holt"}):
         unseen_answer = client.get("/api/stories", params)
-        missing = client.get("/api/stories", {k: "no-such-thing" for k in params})
+        missing = client.get("/api/stories", dict.fromkeys(params, "no-such-thing"))
         assert unseen_answer.status_code == missing.status_code == 400
         assert "merger" not in unseen_answer.content.decode().replace("'merger'", "")
     assert "Secret Merger Talks" not in client.get("/api/stories").content.decode()
