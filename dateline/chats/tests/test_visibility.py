@@ -123,3 +123,15 @@ def test_the_apps_own_stream_refuses_the_rooms_channel(secret_room):
     asyncio.run(asyncio.wait_for(serve_stream(scope, receive, record), 10))
     assert sent[0]["status"] == 400
     assert b"No such channel" in b"".join(m.get("body", b"") for m in sent)
+
+
+def test_a_room_of_a_story_in_a_private_edition_is_nowhere_for_readers(client, edition, make_story):
+    from wagtail.models import PageViewRestriction
+
+    story = make_story("Secret Merger Talks", tags=["merger"])
+    room = ChatRoom.objects.create(edition=edition, title="Merger talk", slug="merger", story=story)
+    PageViewRestriction.objects.create(page=story.get_parent(), restriction_type="login")
+    assert "Secret Merger Talks" not in client.get("/en/chats/").content.decode()
+    assert client.get(room.url).status_code == 404
+    assert client.get("/en/tags/merger/").status_code == 404
+    assert client.get("/api/stories").json()["items"] == []
