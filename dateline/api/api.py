@@ -21,7 +21,6 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Path, Query
 from ninja.errors import HttpError
 from pydantic import BeforeValidator
-from taggit.models import Tag
 
 from dateline.api import access, clients, cursors, openapi
 from dateline.api.schemas import (
@@ -40,9 +39,9 @@ from dateline.api.schemas import (
     story_out,
 )
 from dateline.articles.models import ArticlePage
+from dateline.articles.queries import visible_people, visible_tags
 from dateline.articles.structured_data import absolute
 from dateline.editions.lookup import get_edition, live_editions
-from dateline.people.models import Person
 from dateline.search.engine import search_stories
 from dateline.sections.models import Section
 from dateline.syndication import newsml, ninjs
@@ -264,12 +263,13 @@ def list_stories(
             Q(primary_section=found) | Q(pk__in=further.values("articlepage_id"))
         )
     if tag:
-        found_tag = Tag.objects.filter(slug=tag).first()
+        # A tag or author only unpublished stories have is no tag or author to a reader.
+        found_tag = visible_tags(found_edition).filter(slug=tag).first()
         if found_tag is None:
             raise HttpError(400, f"There is no tag '{tag}'.")
         narrowed = narrowed.filter(tags=found_tag)
     if author:
-        person = Person.objects.filter(slug=author).first()
+        person = visible_people(found_edition).filter(slug=author).first()
         if person is None:
             raise HttpError(400, f"There is no author '{author}'.")
         narrowed = narrowed.filter(bylines__person=person)

@@ -11,7 +11,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
@@ -28,7 +29,7 @@ from wagtail.admin.panels import (
     TitleFieldPanel,
 )
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
@@ -42,11 +43,18 @@ class ArticleQuerySet(PageQuerySet):
     def visible(self, now=None):
         """Return the stories a reader may see at ``now``: live, published at or before then,
         under no embargo that has not passed, not past their expiry time (before the scheduler
-        has unpublished them) and not withdrawn."""
+        has unpublished them), not withdrawn, and not private (under a page the newsroom made
+        private in Wagtail's privacy settings: the edition, or a date bucket)."""
         now = now or timezone.now()
+        # A restriction on the story or a page above it: its path starts the story's. The
+        # table is empty or nearly so, so the test costs nothing per story.
+        private = PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
         return self.filter(
             Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
             Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+            ~Exists(private),
             live=True,
             published_at__lte=now,
             withdrawn_at__isnull=True,

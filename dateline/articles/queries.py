@@ -4,12 +4,14 @@ import datetime as dt
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
+from taggit.models import Tag
 
-from dateline.articles.models import ArchivePage, ArticlePage, Correction
+from dateline.articles.models import ArchivePage, ArticlePage, ArticleTag, Byline, Correction
 from dateline.editions.models import Edition
+from dateline.people.models import Person
 
 PAGE_SIZE = 20
 # Listings of stories (the archive, sections, tags, authors) go back this many pages: counting
@@ -130,3 +132,29 @@ def corrections_in(edition, now=None):
         .select_related("article", "article__edition", "article__primary_section")
         .order_by("-published_at", "-pk")
     )
+
+
+def _visible_in(edition, column: str):
+    stories = ArticlePage.objects.visible().filter(pk=OuterRef(column))
+    return stories.filter(edition=edition) if edition is not None else stories
+
+
+def visible_tags(edition=None):
+    """Return the tags that a story readers may see carries (a story of ``edition``, when
+    given): a tag that only drafts, scheduled or withdrawn stories carry is no tag to a reader
+    (its page, its feeds and the API's filter answer as for a tag that does not exist). Each
+    tag walks its own tagged stories and stops at the first visible one."""
+    tagged = ArticleTag.objects.filter(tag=OuterRef("pk")).filter(
+        Exists(_visible_in(edition, "content_object_id"))
+    )
+    return Tag.objects.filter(Exists(tagged))
+
+
+def visible_people(edition=None):
+    """Return the people in the byline of a story readers may see (a story of ``edition``,
+    when given). A reporter or editor whose stories are all unpublished, and newsroom staff
+    who have written none, have no page for readers."""
+    bylines = Byline.objects.filter(person=OuterRef("pk")).filter(
+        Exists(_visible_in(edition, "article_id"))
+    )
+    return Person.objects.filter(Exists(bylines))

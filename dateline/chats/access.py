@@ -1,8 +1,10 @@
 """Who may read a chat room, post in it, or moderate it: the one place that decides."""
 
 from allauth.account.models import EmailAddress
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from dateline.articles.models import ArticlePage
 from dateline.chats.models import ChatMute, ChatRoom
 from dateline.discussion.models import ReaderBan
 
@@ -32,6 +34,24 @@ def mute_message(mute: ChatMute, edition) -> str:
     return _("You are muted in this room until %(until)s.") % values
 
 
+def visible_rooms(rooms=None, now=None):
+    """The rooms of ``rooms`` (every room when None) that readers may see: a room opened for a
+    story is seen when its story is, by the rule every public surface uses
+    (``ArticlePage.objects.visible()``): not while the story is a draft, scheduled, embargoed,
+    expired, unpublished or withdrawn. Its headline and link, its messages and its live channel
+    stay with the newsroom until then."""
+    rooms = ChatRoom.objects.all() if rooms is None else rooms
+    stories = ArticlePage.objects.visible(now).values("pk")
+    return rooms.filter(Q(story__isnull=True) | Q(story__in=stories))
+
+
+def hidden_room_ids(room_ids) -> set[int]:
+    """Those of ``room_ids`` that readers may not see (or that do not exist)."""
+    room_ids = set(room_ids)
+    seen = visible_rooms(ChatRoom.objects.filter(pk__in=room_ids)).values_list("pk", flat=True)
+    return room_ids - set(seen)
+
+
 def access_chat_room(
     user,
     room_id: int | None = None,
@@ -43,8 +63,12 @@ def access_chat_room(
     """Return the room (by ``room_id``, or by ``edition`` and ``slug``) if ``user`` may do
     ``to`` in it: READ (anyone; closed rooms keep their history), POST (a signed-in reader
     with a confirmed address, not banned, not muted, in an open room) or MODERATE (the
-    newsroom's chat moderators). Raise ChatRefused with the reason otherwise."""
+    newsroom's chat moderators). Raise ChatRefused with the reason otherwise. To read or post,
+    the room must be one readers may see (visible_rooms()): a room whose story is not
+    published is "no such room" to readers."""
     rooms = ChatRoom.objects.select_related("edition", "edition__locale")
+    if to != MODERATE:
+        rooms = visible_rooms(rooms)
     if room_id is not None:
         room = rooms.filter(pk=room_id).first()
     else:

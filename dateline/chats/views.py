@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from dateline.chats import actions, presence
-from dateline.chats.access import ChatRefused, access_chat_room
+from dateline.chats.access import ChatRefused, access_chat_room, visible_rooms
 from dateline.chats.models import ChatRoom
 from dateline.live.events import current_event_id
 
@@ -57,7 +57,9 @@ def rooms(request, lang: str):
     """The edition's open rooms, the general one first."""
     edition = _edition(request)
     open_rooms = sorted(
-        ChatRoom.objects.filter(edition=edition, is_open=True).select_related("story"),
+        visible_rooms(ChatRoom.objects.filter(edition=edition, is_open=True)).select_related(
+            "story"
+        ),
         key=lambda room: (room.slug != "general", room.title.casefold()),
     )
     return render(request, "chats/rooms.html", {"rooms": open_rooms})

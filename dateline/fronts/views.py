@@ -5,12 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from taggit.models import Tag
 
 from dateline.articles.models import ArticlePage, StoryListing
-from dateline.articles.queries import corrections_in, paginate
+from dateline.articles.queries import corrections_in, paginate, visible_people, visible_tags
 from dateline.fronts import actions, queries
-from dateline.people.models import Person
 from dateline.sections.models import Section
 
 
@@ -47,8 +45,9 @@ def archive(request, lang: str):
 
 
 def tag_page(request, lang: str, tag_slug: str):
+    """The edition's stories with a tag: 404 where no story readers may see carries it."""
     edition = edition_or_404(request)
-    tag = get_object_or_404(Tag, slug=tag_slug)
+    tag = get_object_or_404(visible_tags(edition), slug=tag_slug)
     stories = queries.listed_stories(edition, StoryListing.Kind.TAG, tag.pk)
     stories = stories.order_by("-published_at")
     return render(
@@ -59,8 +58,10 @@ def tag_page(request, lang: str, tag_slug: str):
 
 
 def person_page(request, lang: str, person_slug: str):
+    """The edition's stories by a person: 404 where no story readers may see has them in its
+    byline (newsroom staff who write none included)."""
     edition = edition_or_404(request)
-    person = get_object_or_404(Person, slug=person_slug)
+    person = get_object_or_404(visible_people(edition), slug=person_slug)
     stories = queries.listed_stories(edition, StoryListing.Kind.PERSON, person.pk)
     stories = stories.order_by("-published_at")
     return render(

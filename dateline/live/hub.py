@@ -29,7 +29,12 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django_eventstream.utils import make_id, sse_encode_event
 
-from dateline.live.channels import MAX_CHANNELS, is_public_channel
+from dateline.live.channels import (
+    MAX_CHANNELS,
+    hidden_channels,
+    is_public_channel,
+    needs_visibility_check,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +297,12 @@ async def serve_stream(scope, receive, send) -> None:
     except BadStreamRequest as error:
         await _plain(send, 400, f"{error}\n")
         return
+    if needs_visibility_check(channels):
+        # A chat room of a story readers may not see yet: as if it did not exist.
+        hidden = await HUB.read(hidden_channels, channels)
+        if hidden:
+            await _plain(send, 400, f"No such channel: {sorted(hidden)[0]!r}.\n")
+            return
 
     listener = await HUB.subscribe(channels, resume)
 

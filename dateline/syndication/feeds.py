@@ -14,13 +14,12 @@ from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from dateline.articles.models import StoryListing
+from dateline.articles.queries import visible_people, visible_tags
 from dateline.articles.structured_data import absolute
 from dateline.fronts.queries import edition_stories, listed_stories, section_stories
 from dateline.mediabank.renditions import single_spec
-from dateline.people.models import Person
 from dateline.sections.models import Section
 
 FEED_SIZE = 30
@@ -246,7 +245,7 @@ class TagFeed(BaseStoryFeed):
     """The stories of an edition with a tag. The object is the pair (edition, tag)."""
 
     def get_object(self, request, lang, tag_slug):
-        return request.edition, get_object_or_404(Tag, slug=tag_slug)
+        return request.edition, get_object_or_404(visible_tags(request.edition), slug=tag_slug)
 
     def edition(self, obj):
         return obj[0]
@@ -280,7 +279,7 @@ class AuthorFeed(BaseStoryFeed):
     (edition, person)."""
 
     def get_object(self, request, lang, person_slug):
-        return request.edition, get_object_or_404(Person, slug=person_slug)
+        return request.edition, get_object_or_404(visible_people(request.edition), slug=person_slug)
 
     def edition(self, obj):
         return obj[0]
