@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -29,14 +29,14 @@ POSTGRES = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:54
 # Writes a comment every few milliseconds until the stop file appears, each id on a line of
 # its own as soon as it is committed.
 WRITER = """
-import sys, time
+import os, time
 from pathlib import Path
 from django.contrib.auth import get_user_model
 from dateline.articles.models import ArticlePage
 from dateline.discussion.models import Comment
 reader, _ = get_user_model().objects.get_or_create(username="backup-writer")
 page = ArticlePage.objects.live().order_by("pk").first()
-stop = Path(sys.argv[-1])
+stop = Path(os.environ["DATELINE_WRITER_STOP"])
 while not stop.exists():
     comment = Comment.objects.create(page_id=page.pk, user=reader, text="During the backup.")
     print(comment.pk, flush=True)
@@ -104,6 +104,17 @@ class Site:
                 server.wait()
             log.close()
 
+    def photos_without_original(self) -> list[str]:
+        """The photos whose original file is missing from the media folder."""
+        out = self.dateline(
+            "shell",
+            "-c",
+            "from dateline.mediabank.models import Photo; "
+            "print([p.file.name for p in Photo.objects.all() "
+            "if not p.file.storage.exists(p.file.name)] or 'none')",
+        ).stdout
+        return [] if out.strip().endswith("none") else [out.strip().splitlines()[-1]]
+
     def comment_ids(self) -> set[int]:
         out = self.dateline(
             "shell",
@@ -115,6 +126,8 @@ class Site:
 
 
 def fetch(url: str) -> tuple[int, str]:
+    parts = urlsplit(url)
+    url = parts._replace(path=quote(parts.path, safe="/%")).geturl()
     try:
         with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
             return response.status, response.read().decode("utf-8", "replace")
@@ -157,6 +170,11 @@ def main_content(html: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def written_ids(path: Path) -> set[int]:
+    """The ids of the comments the writer has committed so far."""
+    return {int(line) for line in path.read_text().splitlines() if line.strip().isdigit()}
+
+
 def round_trip(source: Site, target: Site, tmp_path: Path) -> None:
     """Back ``source`` up while it serves readers and takes comments, restore the archive
     into ``target`` (fresh), and check that every public page answers the same on both."""
@@ -183,32 +201,34 @@ def round_trip(source: Site, target: Site, tmp_path: Path) -> None:
             reader.start()
         with ids_file.open("w") as out:
             writer = subprocess.Popen(
-                [str(BIN / "dateline"), "shell", "-c", WRITER, str(stop)],
-                env=source.env,
+                [str(BIN / "dateline"), "shell", "-c", WRITER],
+                env=dict(source.env, DATELINE_WRITER_STOP=str(stop)),
                 cwd=source.var,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
             try:
-                while len(ids_file.read_text().split()) < 20:
+                while len(written_ids(ids_file)) < 20:
                     assert writer.poll() is None, ids_file.read_text()
                     time.sleep(0.1)
-                before = {int(n) for n in ids_file.read_text().split()}
+                before = written_ids(ids_file)
                 backup = source.dateline("backup", "--output", str(folder))
                 time.sleep(0.5)  # ids are printed just after their commit
-                after = {int(n) for n in ids_file.read_text().split()}
+                after = written_ids(ids_file)
             finally:
                 stop.touch()
                 writer.wait(timeout=60)
                 for reader in readers:
                     reader.join(timeout=120)
-        written = {int(n) for n in ids_file.read_text().split()}
+        written = written_ids(ids_file)
         assert not errors, errors
         assert "Backed up the" in backup.stdout, backup.stdout
         archives = list(folder.glob("dateline-backup-*.tar"))
         assert len(archives) == 1, list(folder.iterdir())  # no partial file left beside it
         restore = target.dateline("restore", str(archives[0]))
         assert "Restored the backup" in restore.stdout, restore.stdout + restore.stderr
+
+        assert target.photos_without_original() == []
 
         # The snapshot is consistent: every comment committed before the backup began is in
         # it, none written after it ended, and none missing in between.
@@ -228,6 +248,13 @@ def round_trip(source: Site, target: Site, tmp_path: Path) -> None:
                 elif main_content(html) != main_content(restored_html):
                     differences.append(f"{path}: the content differs")
             assert not differences, differences[:20]
+            # The photos the restored pages show are there, originals' copies and all.
+            media = set()
+            for path in paths[:: max(1, len(paths) // 40)]:
+                media |= set(re.findall(r"/media/[^\"'\s,?<>]+", fetch(restored_url + path)[1]))
+            assert media, "no photos on the pages"
+            missing = [src for src in sorted(media) if fetch(restored_url + src)[0] != 200]
+            assert not missing, missing[:10]
             assert fetch(restored_url + "/admin/login/")[0] == 200
 
 

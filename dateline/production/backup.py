@@ -52,7 +52,13 @@ Progress = Callable[[str], None]
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot go on; the message names the input and the reason."""
+    """A backup or restore that cannot go on; the message names the input and the reason.
+    ``changed``: whether the site was changed before it stopped (only by a restore's last
+    check)."""
+
+    def __init__(self, message: str, *, changed: bool = False):
+        super().__init__(message)
+        self.changed = changed
 
 
 @dataclass
@@ -115,7 +121,7 @@ def _snapshot_facts(cursor, quote: Callable[[str], str], tables: list[str]) -> d
     for table in sorted(tables):
         cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608 (table names)
         counts[table] = cursor.fetchone()[0]
-    referenced, renditions = set(), set()
+    referenced, renditions = set(), {}
     for table, column, is_rendition in _file_columns():
         if table not in counts:
             continue
@@ -125,7 +131,7 @@ def _snapshot_facts(cursor, quote: Callable[[str], str], tables: list[str]) -> d
         for (name,) in cursor.fetchall():
             referenced.add(name)
             if is_rendition:
-                renditions.add(name)
+                renditions.setdefault(name, []).append(table)
     return {"tables": counts, "referenced": referenced, "renditions": renditions}
 
 
@@ -345,7 +351,12 @@ def create_backup(folder: Path, progress: Progress = lambda line: None) -> Summa
                 },
                 # Files the database refers to that were deleted before they could be copied.
                 "missing_media": summary.missing,
-                "missing_renditions": sorted(set(summary.missing) & facts["renditions"]),
+                # [table, file] of the public copies among them: a restore drops their rows.
+                "missing_renditions": sorted(
+                    [table, name]
+                    for name in summary.missing
+                    for table in facts["renditions"].get(name, [])
+                ),
                 "files": files,
             }
             data = json.dumps(manifest, indent=1, sort_keys=True).encode()
@@ -566,35 +577,33 @@ def restore_backup(
 
 
 def _drop_missing_renditions(manifest: dict) -> None:
-    """Delete the rows of renditions whose files were gone when the backup was taken, so that
-    they are made again rather than shown broken."""
-    missing = manifest.get("missing_renditions") or []
-    if not missing:
-        return
-    for table, column, is_rendition in _file_columns():
-        if is_rendition:
-            with connections["default"].cursor() as cursor:
-                quote = connections["default"].ops.quote_name
-                for name in missing:
-                    cursor.execute(
-                        f"DELETE FROM {quote(table)} WHERE {quote(column)} = %s",  # noqa: S608
-                        [name],
-                    )
+    """Delete the rows of public copies whose files were gone when the backup was taken, so
+    that they are made again rather than shown broken."""
+    connection = connections["default"]
+    quote = connection.ops.quote_name
+    columns = {table: column for table, column, rendition in _file_columns() if rendition}
+    with connection.cursor() as cursor:
+        for table, name in manifest.get("missing_renditions") or []:
+            if table in columns:
+                cursor.execute(
+                    f"DELETE FROM {quote(table)} WHERE {quote(columns[table])} = %s",  # noqa: S608
+                    [name],
+                )
 
 
 def _check_counts(manifest: dict) -> None:
+    """Check that every table has the rows the manifest says (less the dropped copies)."""
     connection = connections["default"]
     expected = dict(manifest["counts"]["tables"])
-    missing_renditions = manifest.get("missing_renditions") or []
+    for table, _name in manifest.get("missing_renditions") or []:
+        expected[table] -= 1
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for table, _column, is_rendition in _file_columns():
-            if is_rendition and table in expected:
-                expected[table] -= len(missing_renditions)
-        for table, rows in expected.items():
+        for table, rows in sorted(expected.items()):
             cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")  # noqa: S608
             found = cursor.fetchone()[0]
             if found != rows:
                 raise BackupError(
-                    f"The restored table {table} has {found} rows; the archive has {rows}."
+                    f"The restored table {table} has {found} rows where the archive has {rows}.",
+                    changed=True,
                 )

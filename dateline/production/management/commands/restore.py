@@ -27,6 +27,11 @@ class Command(BaseCommand):
         try:
             manifest = restore_backup(Path(archive), force=force, progress=self.stdout.write)
         except BackupError as error:
+            if error.changed:
+                raise CommandError(
+                    f"{error} The site was changed: restore again with --force once the cause "
+                    f"is fixed."
+                ) from None
             raise CommandError(f"{error} Nothing was changed.") from None
         tables = manifest["counts"]["tables"]
         self.stdout.write(
