@@ -16,6 +16,7 @@ BENCHMARKS = {
     "prod": False,
     "scale": True,
     "lighthouse": True,  # benchmarks/lighthouse.py: Lighthouse 12 on the demo site
+    "sqlite_writes": True,  # benchmarks/sqlite_writes.py: 50 readers writing while publishing
 }
 
 
