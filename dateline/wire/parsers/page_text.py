@@ -20,6 +20,7 @@ from dateline.wire.parsers.article import (
     split_credit,
     split_dateline,
     split_quote,
+    tidy_article,
 )
 from dateline.wire.parsers.base import (
     MAX_DOCUMENT_BYTES,
@@ -225,7 +226,7 @@ def read_page_text(text: str, *, section_names: tuple[str, ...] = ()) -> PageArt
 
     for line in lines[last + 1 :]:
         drop(line, "site chrome after the article")
-    return article
+    return tidy_article(article)
 
 
 def article_item(article: PageArticle, *, format: str, url: str, raw: str) -> ParsedItem:
