@@ -16,11 +16,13 @@ from dateline.wire.parsers.article import (
     PageArticle,
     split_dateline,
     split_quote,
+    tidy_article,
 )
 from dateline.wire.parsers.base import MAX_DOCUMENT_BYTES, ParsedItem, ParseError, clean_text
 from dateline.wire.parsers.page_text import article_item
 
 FORMAT = "html"
+MAX_TAGS = 200_000
 
 
 def sniff(data: bytes, content_type: str = "") -> bool:
@@ -35,6 +37,10 @@ def sniff(data: bytes, content_type: str = "") -> bool:
 def _decode(data: bytes) -> str:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(f"the document is larger than {MAX_DOCUMENT_BYTES // 2**20} MB")
+    if data.count(b"<") > MAX_TAGS:
+        # An article page has a few thousand tags; 900,000 paragraphs cost trafilatura
+        # minutes and a gigabyte before it could say there is no article.
+        raise ParseError(f"refused: the page has more than {MAX_TAGS:,} tags")
     match = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.IGNORECASE)
     for encoding in ([match.group(1).decode()] if match else []) + ["utf-8"]:
         try:
@@ -140,7 +146,7 @@ def read_html_page(html: str, *, url: str = "") -> PageArticle:
         tree = None
     if tree is not None:
         _lead_photo(tree, article)
-    return article
+    return tidy_article(article)
 
 
 def parse(data: bytes, *, url: str = "") -> list[ParsedItem]:
