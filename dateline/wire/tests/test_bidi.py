@@ -15,9 +15,16 @@ from dateline.wire.models import WireItem, WireSource
 
 pytestmark = pytest.mark.django_db
 
-RLO, LRO, PDF, RLI, PDI, LRM, RLM, ALM = "\u202e", "\u202d", "\u202c", "\u2067", "\u2069", (
-    "\u200e"
-), "\u200f", "\u061c"
+RLO, LRO, PDF, RLI, PDI, LRM, RLM, ALM = (
+    "\u202e",
+    "\u202d",
+    "\u202c",
+    "\u2067",
+    "\u2069",
+    ("\u200e"),
+    "\u200f",
+    "\u061c",
+)
 CONTROLS = [RLO, LRO, PDF, RLI, PDI, LRM, RLM, ALM, "\u202a", "\u202b", "\u2066", "\u2068"]
 
 
@@ -73,9 +80,7 @@ def test_a_ninjs_item_from_a_drop_folder_has_no_controls_in_its_single_line_fiel
     assert source.name == "Herald wire"
 
 
-def test_an_imported_page_has_no_controls_in_headline_byline_dateline_or_credit(
-    edition, tmp_path
-):
+def test_an_imported_page_has_no_controls_in_headline_byline_dateline_or_credit(edition, tmp_path):
     page = tmp_path / "page.html"
     page.write_text(
         f"<html><head><title>Ferry {RLO}resumes{PDF}</title>"
