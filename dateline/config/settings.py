@@ -277,7 +277,7 @@ WIRE_DROP_ROOT = Path(env_str("WIRE_DROP_ROOT", str(VAR_DIR / "wire"))).resolve(
 # A total limit on each fetch (connecting, headers and body) and, for each document, the
 # wall time, CPU time and memory its parse may take (it runs in a child process).
 WIRE_FETCH_SECONDS = float(env_int("WIRE_FETCH_SECONDS", 20))
-WIRE_PARSE_SECONDS = float(env_int("WIRE_PARSE_SECONDS", 8))
+WIRE_PARSE_SECONDS = float(env_int("WIRE_PARSE_SECONDS", 6))
 WIRE_PARSE_MEGABYTES = env_int("WIRE_PARSE_MEGABYTES", 256)
 # How many sources are fetched and parsed at once by one poll.
 WIRE_POLL_WORKERS = env_int("WIRE_POLL_WORKERS", 4)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 
 from dateline.text import single_line
-from dateline.wire.parsers.base import strip_overrides
+from dateline.wire.parsers.base import MAX_BLOCKS, ParseError, strip_overrides
 
 # "TOKYO (Sputnik) - ", "LONDON, March 3 (Reuters) — ", "PARIS (AFP) – "
 DATELINE = re.compile(
@@ -90,7 +90,11 @@ class PageArticle:
 def tidy_article(article: PageArticle) -> PageArticle:
     """Return ``article`` with its single-line fields (headline, bylines, dateline, credits,
     labels, tags) on one line and without bidi controls, and the overrides (U+202D, U+202E)
-    taken out of its body: a page from outside must not turn the desk's text around."""
+    taken out of its body: a page from outside must not turn the desk's text around. Raise
+    ParseError when it has more than MAX_BLOCKS blocks (no article has; storing them would
+    hold the newsroom up)."""
+    if len(article.blocks) > MAX_BLOCKS:
+        raise ParseError(f"refused: the page has more than {MAX_BLOCKS:,} paragraphs")
     for name in (
         "headline", "section", "standfirst", "dateline_place", "dateline_agency",
         "photo_caption", "photo_credit", "photo_alt", "photo_url", "site_name", "language",

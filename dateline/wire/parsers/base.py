@@ -21,6 +21,10 @@ from dateline.text import single_line
 
 # The largest document any parser accepts; the fetcher stops reading at the same size.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The most items one document may give, and the most blocks an imported page's article may
+# have: a feed carries tens of items, an article tens of paragraphs.
+MAX_ITEMS = 1000
+MAX_BLOCKS = 2000
 # Nesting deeper than this is refused before a parser sees the document.
 MAX_DEPTH = 200
 
