@@ -228,8 +228,8 @@ def _news_item(item, url: str) -> ParsedItem:
     link = next(
         (
             e.get("href", "")
-            for e in _children(item_meta, "link")
-            if item_meta is not None
+            # (the first iterable is built before any condition is tested)
+            for e in (_children(item_meta, "link") if item_meta is not None else [])
             if e.get("rel", "") in ("irel:canonical", "irel:self")
         ),
         "",
