@@ -43,6 +43,9 @@ NOT_WIRE_MAGIC = (
 )
 
 
+DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+
+
 class DropFolderError(Exception):
     """The folder is not a drop folder Dateline may read; the message says why."""
 
@@ -107,20 +110,49 @@ def resolve_drop_folder(folder: str) -> Path:
     return root.joinpath(*parts)
 
 
-def read_drop_file(folder: Path, name: str) -> bytes:
-    """Return the content of the regular file ``name`` in ``folder``, opened without
-    following a symbolic link; raise DropFolderError for a link, anything that is not a
-    regular file, or a file larger than a wire document may be."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
-    directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+def open_drop_folder(folder: Path) -> int:
+    """Return a descriptor of ``folder`` (as resolve_drop_folder returns it), opened one
+    folder at a time from the root without following a link: a folder swapped for a link
+    after it was checked is not followed either. The caller closes it. Raise
+    DropFolderError when it does not exist or a link is on the way."""
+    root = drop_root()
     try:
-        try:
-            descriptor = os.open(name, flags, dir_fd=directory)
-        except OSError as exc:
-            reason = {"reason": exc.strerror or str(exc)}
-            raise DropFolderError(_("it cannot be opened: %(reason)s") % reason) from None
-    finally:
-        os.close(directory)
+        parts = folder.relative_to(root).parts
+    except ValueError:
+        raise DropFolderError(
+            _("Drop folders must be under %(root)s; %(folder)s is not.")
+            % {"root": root, "folder": folder}
+        ) from None
+    descriptor = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts:
+            inner = os.open(part, DIRECTORY_FLAGS, dir_fd=descriptor)
+            os.close(descriptor)
+            descriptor = inner
+    except FileNotFoundError:
+        os.close(descriptor)
+        raise DropFolderError(
+            _("The drop folder %(folder)s does not exist.") % {"folder": folder}
+        ) from None
+    except OSError:
+        os.close(descriptor)  # ELOOP or ENOTDIR: a link (or a file) where a folder was
+        raise DropFolderError(
+            _("The drop folder may not be or pass through a symbolic link (%(link)s).")
+            % {"link": folder}
+        ) from None
+    return descriptor
+
+
+def read_drop_file(directory: int, name: str) -> bytes:
+    """Return the content of the regular file ``name`` in the open folder ``directory``,
+    opened without following a symbolic link; raise DropFolderError for a link, anything
+    that is not a regular file, or a file larger than a wire document may be."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(name, flags, dir_fd=directory)
+    except OSError as exc:
+        reason = {"reason": exc.strerror or str(exc)}
+        raise DropFolderError(_("it cannot be opened: %(reason)s") % reason) from None
     with os.fdopen(descriptor, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):

@@ -27,6 +27,7 @@ from dateline.text import single_line
 from dateline.wire.dropfolders import (
     DropFolderError,
     not_wire_material,
+    open_drop_folder,
     read_drop_file,
     resolve_drop_folder,
 )
@@ -311,30 +312,33 @@ def _collect_folder(source: WireSource, collected: _Collected) -> None:
     """Read and parse each file of the drop folder. A file that is not wire material, a link
     or anything but a regular file is reported and left alone."""
     folder = resolve_drop_folder(source.folder)
-    if not folder.is_dir():
-        raise IngestError(f"the drop folder {folder} does not exist")
+    directory = open_drop_folder(folder)
     collected.folder = folder
-    with os.scandir(folder) as entries:
-        names = sorted(e.name for e in entries if not e.is_dir(follow_symlinks=False))
-    for name in names:
-        try:
-            content = read_drop_file(folder, name)
-        except DropFolderError as exc:
-            collected.errors.append(f"{name}: left in the folder: {exc}")
-            continue
-        reason = not_wire_material(content)
-        if reason:
-            collected.errors.append(f"{name}: left in the folder: {reason}")
-            continue
-        try:
-            collected.files.append(_DropFile(name, parse_bounded(content, format=source.kind)))
-        except ParseError as exc:
-            collected.files.append(_DropFile(name, error=str(exc)))
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(e.name for e in entries if not e.is_dir(follow_symlinks=False))
+        for name in names:
+            try:
+                content = read_drop_file(directory, name)
+            except DropFolderError as exc:
+                collected.errors.append(f"{name}: left in the folder: {exc}")
+                continue
+            reason = not_wire_material(content)
+            if reason:
+                collected.errors.append(f"{name}: left in the folder: {reason}")
+                continue
+            try:
+                items = parse_bounded(content, format=source.kind)
+                collected.files.append(_DropFile(name, items))
+            except ParseError as exc:
+                collected.files.append(_DropFile(name, error=str(exc)))
+    finally:
+        os.close(directory)
 
 
 def _file_away(folder: Path, name: str, into: str) -> None:
     """Move ``name`` into ``folder/into`` (made if missing), never through a link."""
-    directory = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    directory = open_drop_folder(folder)
     try:
         with contextlib.suppress(FileExistsError):
             os.mkdir(into, 0o755, dir_fd=directory)
@@ -363,8 +367,8 @@ def _store(source: WireSource, collected: _Collected, now: dt.datetime) -> Inges
             result.add(store_items(drop.items, source=source))
         try:
             _file_away(collected.folder, drop.name, "failed" if drop.error else "done")
-        except OSError as exc:
-            errors.append(f"{drop.name}: could not be filed away: {exc.strerror or exc}")
+        except (OSError, DropFolderError) as exc:
+            errors.append(f"{drop.name}: could not be filed away: {exc}")
     source.last_polled_at = now
     source.last_error = "\n".join(errors)[:5000]
     if not errors:

@@ -154,3 +154,33 @@ def test_a_wire_file_in_a_bad_format_is_still_filed_as_failed(edition, drop_root
     source.refresh_from_db()
     assert (folder / "failed" / "broken.json").exists()
     assert "broken.json: not valid JSON" in source.last_error
+
+
+def test_a_folder_swapped_for_a_link_after_its_check_is_not_followed(
+    edition, drop_root, var_dir, monkeypatch
+):
+    from dateline.wire import ingest
+
+    (drop_root / "agency").mkdir()
+    source = WireSource.objects.create(
+        name="Agency", kind="ninjs", folder="agency", edition=edition
+    )
+    checked = ingest.resolve_drop_folder
+
+    def check_then_swap(folder):
+        path = checked(folder)  # a real folder when checked…
+        path.rmdir()
+        path.symlink_to(var_dir)  # …and a link to the var folder a moment later
+        return path
+
+    monkeypatch.setattr(ingest, "resolve_drop_folder", check_then_swap)
+    (var_dir / "story.json").write_bytes(NINJS)
+    ingest_source(source)
+    source.refresh_from_db()
+    assert "symbolic link" in source.last_error
+    assert sorted(p.name for p in var_dir.iterdir()) == [
+        "dateline.sqlite3",
+        "secret-key",
+        "story.json",
+    ]
+    assert not WireItem.objects.exists()
