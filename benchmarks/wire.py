@@ -9,6 +9,7 @@ Run with `python -m benchmarks wire` (or `make bench`); it needs no database.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -104,10 +105,42 @@ def measure() -> dict[str, tuple[float, float, float]]:
     return figures
 
 
+def measure_bounds() -> tuple[float, float, int]:
+    """Return (seconds in process, seconds in bounded children, documents) to parse the
+    sample pages and feeds, each once in this process and once as the wire parses it: in a
+    child bounded in time and memory (dateline.wire.sandbox)."""
+    import time
+
+    from dateline.wire.parsers import ParseError, parse
+    from dateline.wire.sandbox import run_bounded
+
+    documents = [
+        (gzip.decompress(path.read_bytes()), "html")
+        for path in sorted((SAMPLES / "html").glob("*.html.gz"))[:40]
+    ]
+    feeds = SHARED / "samples" / "feeds" / "feedparser" / "tests" / "wellformed" / "rss"
+    documents += [(path.read_bytes(), "feed") for path in sorted(feeds.glob("*.xml"))[:60]]
+    run_bounded(parse, b"<rss version='2.0'><channel></channel></rss>", format="feed")  # warm
+
+    def timed(call) -> float:
+        started = time.perf_counter()
+        for data, fmt in documents:
+            with contextlib.suppress(ParseError):
+                call(parse, data, format=fmt)
+        return time.perf_counter() - started
+
+    direct = timed(lambda function, *args, **kwargs: function(*args, **kwargs))
+    bounded = timed(run_bounded)
+    return direct, bounded, len(documents)
+
+
 def run() -> None:
     if not SAMPLES.exists():
         print(f"wire: {SAMPLES} is missing; skipping the extraction measurement.")
         return
+    direct, bounded, count = measure_bounds()
+    print(f"\nParsing {count} sample pages and feeds (in this process / in bounded children)")
+    print(f"  in process {direct:.2f} s, bounded {bounded:.2f} s: {bounded / direct:.2f}×")
     figures = measure()
     print("\nExtraction quality (token P / R / F1 against articleBody)")
     for name, (precision, recall, f1) in figures.items():

@@ -271,6 +271,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Dateline <newsroom@localhost
 # Where licence requests for photos are sent.
 PHOTO_DESK_EMAIL = env_str("PHOTO_DESK_EMAIL", "photodesk@localhost")
 
+# --- The wire. Drop folders are subfolders of one root, set by whoever runs the server and
+# never by an editor; a source's folder that is or passes through a symbolic link is refused.
+WIRE_DROP_ROOT = Path(env_str("WIRE_DROP_ROOT", str(VAR_DIR / "wire"))).resolve()
+# A total limit on each fetch (connecting, headers and body) and, for each document, the
+# wall time, CPU time and memory its parse may take (it runs in a child process).
+WIRE_FETCH_SECONDS = float(env_int("WIRE_FETCH_SECONDS", 20))
+WIRE_PARSE_SECONDS = float(env_int("WIRE_PARSE_SECONDS", 6))
+WIRE_PARSE_MEGABYTES = env_int("WIRE_PARSE_MEGABYTES", 256)
+# How many sources are fetched and parsed at once by one poll.
+WIRE_POLL_WORKERS = env_int("WIRE_POLL_WORKERS", 4)
+
 # --- Wagtail.
 WAGTAIL_SITE_NAME = env_str("DATELINE_SITE_NAME", "Dateline")
 WAGTAILADMIN_BASE_URL = SITE_URL

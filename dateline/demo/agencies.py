@@ -24,7 +24,7 @@ class DemoAgency:
     kind: str  # a WireSource.Kind
     edition: str  # the edition whose desk the items go to
     section: str  # the slug of the section drafts go to by default
-    folder: str  # its drop folder, under the var folder's wire-drop/
+    folder: str  # its drop folder, under WIRE_DROP_ROOT's demo/
     files: tuple[str, ...]  # its material in MATERIAL
 
 
@@ -57,8 +57,13 @@ AGENCIES = [
 ]
 
 
+def drop_folder_name(agency: DemoAgency) -> str:
+    """Return the agency's drop folder as its source names it: relative to WIRE_DROP_ROOT."""
+    return f"demo/{agency.folder}"
+
+
 def drop_folder(agency: DemoAgency) -> Path:
-    return Path(settings.MEDIA_ROOT).parent / "wire-drop" / agency.folder
+    return Path(settings.WIRE_DROP_ROOT) / drop_folder_name(agency)
 
 
 def load_demo_wire() -> IngestResult:
@@ -76,13 +81,17 @@ def load_demo_wire() -> IngestResult:
             name=agency.name,
             defaults={
                 "kind": agency.kind,
-                "folder": str(folder),
+                "folder": drop_folder_name(agency),
                 "edition": edition,
                 "default_section": Section.objects.filter(
                     edition=edition, slug=agency.section
                 ).first(),
             },
         )
+        if source.folder != drop_folder_name(agency):
+            # A demo set up before drop folders had to be under WIRE_DROP_ROOT.
+            source.folder = drop_folder_name(agency)
+            source.save(update_fields=["folder"])
         if source.items.exists():
             continue
         folder.mkdir(parents=True, exist_ok=True)

@@ -3,16 +3,19 @@
 Only http and https; the host's every address must be public (no loopback, private,
 link-local, multicast, reserved or unspecified address, IPv4 or IPv6, mapped or not); the
 connection goes to the very address that was checked (so DNS cannot change its answer in
-between), and every redirect is checked the same way. The answer is cut off at a size and a
-time limit, and gzip is inflated in bounded steps, so a small bomb cannot fill memory.
+between), and every redirect is checked the same way. The answer is cut off at a size and at
+a total time limit (however slowly the server trickles), and gzip is inflated in bounded
+steps, so a small bomb cannot fill memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -93,27 +96,78 @@ def resolve(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port, addresses[0]
 
 
+class _Deadline:
+    """One fetch's total time limit. Socket timeouts alone bound each wait, not the sum: a
+    server that trickles a byte a second keeps every read alive. So a timer shuts the
+    connection's socket down when the time is up, whatever it is waiting for (connecting,
+    the TLS handshake, the headers or the body)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def left(self) -> float:
+        left = self.ends - time.monotonic()
+        if left <= 0 or self.expired:
+            raise self.error()
+        return left
+
+    def error(self) -> FetchError:
+        return FetchError(f"refused: the answer took longer than {self.seconds:g} s")
+
+    def watch(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            if self.expired:
+                sock.close()
+                raise self.error()
+            self._sockets.append(sock)
+        return sock
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout)
+    def __init__(self, host: str, port: int, address: str, deadline: _Deadline):
+        super().__init__(host, port, timeout=min(deadline.left(), 10.0))
         self._address = address
+        self._deadline = deadline
+
+    def _dial(self) -> socket.socket:
+        sock = socket.create_connection(
+            (self._address, self.port), min(self._deadline.left(), self.timeout)
+        )
+        return self._deadline.watch(sock)
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._dial()
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = http.client.HTTPS_PORT
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = self._dial()
         # The certificate is checked against the host name, not the address we dialled.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._deadline.watch(
+            ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
+        )
 
 
-def _read(response, deadline: float, max_bytes: int) -> bytes:
+def _read(response, deadline: _Deadline, max_bytes: int) -> bytes:
     encoding = (response.getheader("Content-Encoding") or "").strip().lower()
     declared = response.getheader("Content-Length")
     if declared and declared.isdigit() and int(declared) > max_bytes and not encoding:
@@ -124,10 +178,12 @@ def _read(response, deadline: float, max_bytes: int) -> bytes:
     out = bytearray()
     received = 0
     while True:
-        if time.monotonic() > deadline:
-            raise FetchError(f"refused: the answer took longer than {TIMEOUT_SECONDS:g} s")
-        chunk = response.read(CHUNK)
+        deadline.left()
+        # read1: what has arrived, at most CHUNK; read() would wait to fill the chunk.
+        chunk = response.read1(CHUNK)
         if not chunk:
+            # The end of the body, or the deadline's timer shut the socket down.
+            deadline.left()
             break
         received += len(chunk)
         if received > max_bytes:
@@ -162,14 +218,22 @@ def fetch(
 ) -> Fetched:
     """Return the document at ``url``, following up to five redirects, each checked.
 
+    ``timeout`` is the limit on the whole fetch: connecting, redirects, headers and body.
     With ``etag`` or ``last_modified`` the request is conditional, and an unchanged document
     comes back with status 304 and no content. Raise FetchError with the reason otherwise.
     """
-    deadline = time.monotonic() + timeout
+    deadline = _Deadline(timeout)
+    try:
+        return _fetch(url, etag, last_modified, max_bytes, deadline)
+    finally:
+        deadline.cancel()
+
+
+def _fetch(url: str, etag: str, last_modified: str, max_bytes: int, deadline: _Deadline) -> Fetched:
     for _hop in range(MAX_REDIRECTS + 1):
         scheme, host, port, address = resolve(url)
         connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        connection = connection_class(host, port, address, timeout=min(timeout, 10.0))
+        connection = connection_class(host, port, address, deadline)
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         headers = {
@@ -204,7 +268,9 @@ def fetch(
                 etag=response.getheader("ETag") or "",
                 last_modified=response.getheader("Last-Modified") or "",
             )
-        except (OSError, http.client.HTTPException, zlib.error) as exc:
+        except (OSError, http.client.HTTPException, zlib.error, ValueError) as exc:
+            if deadline.expired:
+                raise deadline.error() from None
             raise FetchError(f"the fetch failed: {exc}") from None
         finally:
             connection.close()

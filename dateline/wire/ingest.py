@@ -7,22 +7,35 @@ first one seen. A source that fails records why and leaves every other source al
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import html
+import os
 import re
-import shutil
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nh3
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from dateline.wire.fetching import FetchError, fetch
+from dateline.text import single_line
+from dateline.wire.dropfolders import (
+    DropFolderError,
+    not_wire_material,
+    open_drop_folder,
+    read_drop_file,
+    resolve_drop_folder,
+)
+from dateline.wire.fetching import Fetched, FetchError, fetch
 from dateline.wire.models import WireItem, WireItemVersion, WireSource
 from dateline.wire.parsers import MAX_DOCUMENT_BYTES, ParsedItem, ParseError, parse
+from dateline.wire.parsers.base import strip_overrides
+from dateline.wire.sandbox import run_bounded
 
 GROUP_WINDOW = dt.timedelta(days=3)
 GROUP_SIMILARITY = 0.6
@@ -55,7 +68,7 @@ def read_input(name: str) -> tuple[bytes, str, str]:
     """Return (content, address, content type) of a file path or an http(s) address."""
     if name.startswith(("http://", "https://")) or "://" in name:
         try:
-            fetched = fetch(name)
+            fetched = fetch(name, timeout=settings.WIRE_FETCH_SECONDS)
         except FetchError as exc:
             raise IngestError(str(exc)) from None
         return fetched.content, fetched.url, fetched.content_type
@@ -73,7 +86,7 @@ def parse_input(name: str, *, format: str | None = None) -> list[ParsedItem]:
     """Return the items of a file or an address; raise IngestError with the reason."""
     content, url, content_type = read_input(name)
     try:
-        return parse(content, format=format, url=url, content_type=content_type)
+        return parse_bounded(content, format=format, url=url, content_type=content_type)
     except ParseError as exc:
         raise IngestError(str(exc)) from None
 
@@ -116,7 +129,26 @@ def _version_is_newer(item: WireItem, parsed: ParsedItem, content_hash: str) -> 
     return None if content_hash == item.content_hash else True
 
 
+SINGLE_LINE_FIELDS = (
+    "original_id", "version", "kind", "pubstatus", "headline", "slugline", "byline", "dateline",
+    "located", "language", "agency", "copyright_holder",
+)  # fmt: skip
+PHOTO_LINES = ("caption", "credit", "photographer", "copyright", "content_type")
+
+
 def _values(parsed: ParsedItem) -> dict:
+    # Parsers make single-line fields with clean_text already; this is the last gate before
+    # the desk, whatever a parser (or a new one) forgot: no bidi controls, one line.
+    parsed = dataclasses.replace(
+        parsed,
+        **{name: single_line(getattr(parsed, name)) for name in SINGLE_LINE_FIELDS},
+        subjects=[single_line(s) for s in parsed.subjects if isinstance(s, str)],
+        body_html=strip_overrides(parsed.body_html),
+        photos=[
+            dataclasses.replace(photo, **{n: single_line(getattr(photo, n)) for n in PHOTO_LINES})
+            for photo in parsed.photos
+        ],
+    )
     data = dataclasses.asdict(parsed)
     words = _words(parsed.headline)
     body_words = _words(_plain(parsed.body_html))
@@ -221,29 +253,122 @@ def _first_copy(item: WireItem, parsed: ParsedItem) -> WireItem | None:
     return None
 
 
-def ingest_source(source: WireSource) -> IngestResult:
-    """Poll ``source`` once: fetch its address (conditionally) or read its drop folder,
-    store the items, and record the time and any error on the source. Never raise for a
-    bad document: the error is the source's ``last_error``."""
-    now = timezone.now()
-    result = IngestResult()
-    errors: list[str] = []
+@dataclass
+class _DropFile:
+    """A file of a drop folder, as read by a poll: its items, or why it failed."""
+
+    name: str
+    items: list[ParsedItem] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class _Collected:
+    """What a poll of one source brought, before anything is stored."""
+
+    items: list[ParsedItem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    fetched: Fetched | None = None
+    folder: Path | None = None
+    files: list[_DropFile] = field(default_factory=list)
+
+
+def parse_bounded(
+    content: bytes, *, format: str | None = None, url: str = "", content_type: str = ""
+) -> list[ParsedItem]:
+    """Return the items of ``content``, parsed in a child bounded in time and memory; raise
+    ParseError with the reason (also when the child ran out of time or memory)."""
+    return run_bounded(parse, content, format=format, url=url, content_type=content_type)
+
+
+def _collect(source: WireSource) -> _Collected:
+    """Fetch and parse what ``source`` has, without touching the database (polls of several
+    sources run this side by side, each bounded by its own fetch and parse limits)."""
+    collected = _Collected()
     try:
         if source.url:
-            fetched = fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+            fetched = fetch(
+                source.url,
+                etag=source.etag,
+                last_modified=source.last_modified,
+                timeout=settings.WIRE_FETCH_SECONDS,
+            )
+            collected.fetched = fetched
             if not fetched.not_modified:
-                items = parse(
+                collected.items = parse_bounded(
                     fetched.content,
                     format=source.kind,
                     url=fetched.url,
                     content_type=fetched.content_type,
                 )
-                result = store_items(items, source=source)
-                source.etag, source.last_modified = fetched.etag[:255], fetched.last_modified[:64]
         else:
-            result = _ingest_folder(source, errors)
-    except (FetchError, ParseError, IngestError) as exc:
-        errors.append(str(exc))
+            _collect_folder(source, collected)
+    except (FetchError, ParseError, IngestError, DropFolderError) as exc:
+        collected.errors.append(str(exc))
+    return collected
+
+
+def _collect_folder(source: WireSource, collected: _Collected) -> None:
+    """Read and parse each file of the drop folder. A file that is not wire material, a link
+    or anything but a regular file is reported and left alone."""
+    folder = resolve_drop_folder(source.folder)
+    directory = open_drop_folder(folder)
+    collected.folder = folder
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(e.name for e in entries if not e.is_dir(follow_symlinks=False))
+        for name in names:
+            try:
+                content = read_drop_file(directory, name)
+            except DropFolderError as exc:
+                collected.errors.append(f"{name}: left in the folder: {exc}")
+                continue
+            reason = not_wire_material(content)
+            if reason:
+                collected.errors.append(f"{name}: left in the folder: {reason}")
+                continue
+            try:
+                items = parse_bounded(content, format=source.kind)
+                collected.files.append(_DropFile(name, items))
+            except ParseError as exc:
+                collected.files.append(_DropFile(name, error=str(exc)))
+    finally:
+        os.close(directory)
+
+
+def _file_away(folder: Path, name: str, into: str) -> None:
+    """Move ``name`` into ``folder/into`` (made if missing), never through a link."""
+    directory = open_drop_folder(folder)
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(into, 0o755, dir_fd=directory)
+        target = os.open(into, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=directory)
+        try:
+            os.rename(name, name, src_dir_fd=directory, dst_dir_fd=target)
+        finally:
+            os.close(target)
+    finally:
+        os.close(directory)
+
+
+def _store(source: WireSource, collected: _Collected, now: dt.datetime) -> IngestResult:
+    """Store what a poll of ``source`` brought, file drop-folder files away, and record the
+    time and any error on the source."""
+    result = IngestResult()
+    errors = list(collected.errors)
+    fetched = collected.fetched
+    if fetched is not None and not collected.errors and not fetched.not_modified:
+        result = store_items(collected.items, source=source)
+        source.etag, source.last_modified = fetched.etag[:255], fetched.last_modified[:64]
+    for drop in collected.files:
+        if drop.error:
+            errors.append(f"{drop.name}: {drop.error}")
+        else:
+            result.add(store_items(drop.items, source=source))
+        try:
+            _file_away(collected.folder, drop.name, "failed" if drop.error else "done")
+        except (OSError, DropFolderError) as exc:
+            errors.append(f"{drop.name}: could not be filed away: {exc}")
     source.last_polled_at = now
     source.last_error = "\n".join(errors)[:5000]
     if not errors:
@@ -254,23 +379,33 @@ def ingest_source(source: WireSource) -> IngestResult:
     return result
 
 
-def _ingest_folder(source: WireSource, errors: list[str]) -> IngestResult:
-    """Read each file of the drop folder, then move it to ``done/`` (or ``failed/``)."""
-    folder = Path(source.folder)
-    if not folder.is_dir():
-        raise IngestError(f"the drop folder {folder} does not exist")
-    result = IngestResult()
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.is_symlink()):
-        try:
-            items = parse_input(str(path), format=source.kind)
-            result.add(store_items(items, source=source))
-            target = folder / "done"
-        except IngestError as exc:
-            errors.append(f"{path.name}: {exc}")
-            target = folder / "failed"
-        target.mkdir(exist_ok=True)
-        shutil.move(str(path), target / path.name)
-    return result
+def poll_sources(sources: list[WireSource]) -> dict[int, IngestResult]:
+    """Poll ``sources`` once, up to WIRE_POLL_WORKERS at a time: each is fetched and parsed
+    under its own limits, so a slow or hostile one delays no other. What each brought is
+    stored as it comes in (in this thread: the database sees one writer). Return each
+    source's result by id; a source's error is its ``last_error``."""
+    results: dict[int, IngestResult] = {}
+    if not sources:
+        return results
+    now = timezone.now()
+    workers = max(1, min(int(settings.WIRE_POLL_WORKERS), len(sources)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wire-poll") as pool:
+        futures = {pool.submit(_collect, source): source for source in sources}
+        for future in as_completed(futures):
+            source = futures[future]
+            try:
+                collected = future.result()
+            except Exception as exc:  # noqa: BLE001 - one source's failure is its own
+                collected = _Collected(errors=[f"the poll failed: {exc}"])
+            results[source.pk] = _store(source, collected, now)
+    return results
+
+
+def ingest_source(source: WireSource) -> IngestResult:
+    """Poll ``source`` once: fetch its address (conditionally) or read its drop folder,
+    store the items, and record the time and any error on the source. Never raise for a
+    bad document: the error is the source's ``last_error``."""
+    return poll_sources([source])[source.pk]
 
 
 def due_sources(now: dt.datetime | None = None) -> list[WireSource]:

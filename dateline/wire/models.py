@@ -30,7 +30,10 @@ class WireSource(models.Model):
         _("drop folder"),
         max_length=500,
         blank=True,
-        help_text=_("A folder on the server whose files are read (instead of an address)."),
+        help_text=_(
+            "A folder on the server whose files are read (instead of an address): a subfolder "
+            "of the wire drop root (WIRE_DROP_ROOT), named from the root or in full."
+        ),
     )
     edition = models.ForeignKey(
         "editions.Edition", on_delete=models.CASCADE, related_name="+", verbose_name=_("edition")
@@ -62,8 +65,18 @@ class WireSource(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        from dateline.text import single_line
+        from dateline.wire.dropfolders import DropFolderError, resolve_drop_folder
+
+        self.name = single_line(self.name)
+        self.folder = (self.folder or "").strip()
         if bool(self.url) == bool(self.folder):
             raise ValidationError(_("Give either an address or a drop folder."))
+        if self.folder:
+            try:
+                resolve_drop_folder(self.folder)
+            except DropFolderError as exc:
+                raise ValidationError({"folder": str(exc)}) from None
 
     def is_due(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -1,15 +1,17 @@
 """Polling as background tasks (the Django Tasks API, through django-tasks).
 
-``poll-wire`` enqueues ``poll_source`` for every source that is due. With the default
-backend (immediate) each poll runs at once in the enqueuing process; with a queueing backend
-configured in ``TASKS`` a worker runs them.
+``poll-wire`` polls every source that is due. With a queueing backend configured in
+``TASKS``, each poll is a ``poll_source`` task that a worker runs (workers run side by side).
+With the default backend (immediate), the due sources are polled here, side by side in
+threads (``poll_sources``): run one after another, one slow source would hold up the rest.
 """
 
 from __future__ import annotations
 
-from django_tasks import task
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
 
-from dateline.wire.ingest import due_sources, ingest_source
+from dateline.wire.ingest import due_sources, ingest_source, poll_sources
 from dateline.wire.models import WireSource
 
 
@@ -29,9 +31,18 @@ def poll_source(source_id: int) -> dict:
     }
 
 
-def enqueue_due_sources() -> list[int]:
-    """Enqueue a poll of every source that is due; return their ids."""
-    ids = [source.pk for source in due_sources()]
-    for source_id in ids:
-        poll_source.enqueue(source_id)
-    return ids
+def polls_here() -> bool:
+    """Return True when polls run in this process (the immediate backend), not a worker."""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+
+
+def enqueue_due_sources() -> list[WireSource]:
+    """Poll (or enqueue a poll of) every source that is due; return the sources. A source
+    polled here carries its outcome in ``last_error``."""
+    sources = due_sources()
+    if polls_here():
+        poll_sources(sources)
+        return sources
+    for source in sources:
+        poll_source.enqueue(source.pk)
+    return sources

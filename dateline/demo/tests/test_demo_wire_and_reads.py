@@ -25,7 +25,7 @@ def test_load_demo_fills_the_wire_desk_and_most_read(db, client, admin_user):
     desk = client.get("/admin/wire/").content.decode()
     assert "<bdi>Meridian Press</bdi>" in desk and "<bdi>Harbour Wire</bdi>" in desk
     assert "Tokyo commuter rail halts" in desk
-    assert "wire-drop" not in desk  # the source's name, never its folder
+    assert "harbour-wire" not in desk  # the source's name, never its folder
 
     for front in ("/en/", "/ru/", "/ar/"):
         html = client.get(front).content.decode()

@@ -6,7 +6,13 @@ from __future__ import annotations
 from types import ModuleType
 
 from dateline.wire.parsers import feed, html_page, newsml, ninjs, page_text
-from dateline.wire.parsers.base import MAX_DOCUMENT_BYTES, ParsedItem, ParseError, PhotoRef
+from dateline.wire.parsers.base import (
+    MAX_DOCUMENT_BYTES,
+    MAX_ITEMS,
+    ParsedItem,
+    ParseError,
+    PhotoRef,
+)
 
 # In the order formats are tried when none is named: the most specific first.
 PARSERS: dict[str, ModuleType] = {
@@ -41,4 +47,8 @@ def parse(
     name = format or detect_format(data, content_type)
     if name not in PARSERS:
         raise ParseError(f"unknown format {name!r}; known: {', '.join(PARSERS)}")
-    return PARSERS[name].parse(data, url=url)
+    items = PARSERS[name].parse(data, url=url)
+    if len(items) > MAX_ITEMS:
+        # A feed carries tens of items; storing 60,000 would hold the desk for minutes.
+        raise ParseError(f"refused: the document has more than {MAX_ITEMS:,} items")
+    return items

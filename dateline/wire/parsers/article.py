@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from django.utils.html import escape
 
+from dateline.text import single_line
+from dateline.wire.parsers.base import MAX_BLOCKS, ParseError, strip_overrides
+
 # "TOKYO (Sputnik) - ", "LONDON, March 3 (Reuters) — ", "PARIS (AFP) – "
 DATELINE = re.compile(
     r"^(?P<place>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .'’-]{1,40}?)(?:,\s*(?P<when>[^()\n]{1,40}?))?\s*"
@@ -82,6 +85,30 @@ class PageArticle:
                     f"<p><b>{escape(block.label or 'Read more')}:</b> {escape(block.text)}</p>"
                 )
         return "".join(html)
+
+
+def tidy_article(article: PageArticle) -> PageArticle:
+    """Return ``article`` with its single-line fields (headline, bylines, dateline, credits,
+    labels, tags) on one line and without bidi controls, and the overrides (U+202D, U+202E)
+    taken out of its body: a page from outside must not turn the desk's text around. Raise
+    ParseError when it has more than MAX_BLOCKS blocks (no article has; storing them would
+    hold the newsroom up)."""
+    if len(article.blocks) > MAX_BLOCKS:
+        raise ParseError(f"refused: the page has more than {MAX_BLOCKS:,} paragraphs")
+    for name in (
+        "headline", "section", "standfirst", "dateline_place", "dateline_agency",
+        "photo_caption", "photo_credit", "photo_alt", "photo_url", "site_name", "language",
+        "published",
+    ):  # fmt: skip
+        setattr(article, name, single_line(getattr(article, name)))
+    article.bylines = [name for name in map(single_line, article.bylines) if name]
+    article.tags = [tag for tag in map(single_line, article.tags) if tag]
+    for block in article.blocks:
+        block.text = strip_overrides(block.text)
+        block.attribution = single_line(block.attribution)
+        block.section = single_line(block.section)
+        block.label = single_line(block.label)
+    return article
 
 
 def split_dateline(text: str) -> tuple[str, str, str]:

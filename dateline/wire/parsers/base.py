@@ -17,10 +17,21 @@ from typing import Any
 import nh3
 from django.utils.html import escape
 
+from dateline.text import single_line
+
 # The largest document any parser accepts; the fetcher stops reading at the same size.
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+# The most items one document may give, and the most blocks an imported page's article may
+# have: a feed carries tens of items, an article tens of paragraphs.
+MAX_ITEMS = 1000
+MAX_BLOCKS = 2000
 # Nesting deeper than this is refused before a parser sees the document.
 MAX_DEPTH = 200
+
+# The explicit overrides make the text after them read in the other direction, whatever its
+# letters are: a body never needs them (embeddings and isolates stay, for quotes in Arabic or
+# Hebrew inside a Latin paragraph).
+OVERRIDES = re.compile("[\u202d\u202e]")
 
 # "footer" holds a quote's attribution (<blockquote><p>…</p><footer>…</footer>).
 BODY_TAGS = {
@@ -97,20 +108,28 @@ def sanitise_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    return cleaned.strip()
+    return strip_overrides(cleaned).strip()
+
+
+def strip_overrides(text: str) -> str:
+    """Return ``text`` without the bidi overrides U+202D and U+202E (a body's text)."""
+    return OVERRIDES.sub("", text)
 
 
 def text_to_html(text: str) -> str:
     """Return plain ``text`` as paragraphs, one per blank-line (or line) separated block."""
     blocks = re.split(r"\n\s*\n", text.strip()) if "\n\n" in text else text.strip().split("\n")
-    return "".join(f"<p>{escape(' '.join(b.split()))}</p>" for b in blocks if b.strip())
+    return "".join(
+        f"<p>{escape(' '.join(strip_overrides(b).split()))}</p>" for b in blocks if b.strip()
+    )
 
 
 def clean_text(value: Any) -> str:
-    """Return ``value`` as one line of text with its whitespace collapsed ('' for None)."""
+    """Return ``value`` as one line of text with its whitespace collapsed and no bidi
+    controls ('' for None): what every single-line field of an item is made with."""
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    return single_line(str(value))
 
 
 def parse_datetime(value: Any) -> dt.datetime | None:

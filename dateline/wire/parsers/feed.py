@@ -154,6 +154,8 @@ def _json_feed(data: bytes, url: str) -> list[ParsedItem]:
         raise ParseError(f"not a JSON Feed: {exc}") from None
     except RecursionError:
         raise ParseError("the JSON is nested too deeply") from None
+    except ValueError:
+        raise ParseError("not a JSON Feed: a number in it is too long") from None
     if not isinstance(document, dict) or "jsonfeed.org" not in str(document.get("version")):
         raise ParseError("not a JSON Feed: no https://jsonfeed.org/version/… in 'version'")
     entries = document.get("items")

@@ -16,11 +16,16 @@ from dateline.wire.parsers.article import (
     PageArticle,
     split_dateline,
     split_quote,
+    tidy_article,
 )
 from dateline.wire.parsers.base import MAX_DOCUMENT_BYTES, ParsedItem, ParseError, clean_text
 from dateline.wire.parsers.page_text import article_item
 
 FORMAT = "html"
+MAX_TAGS = 200_000
+MAX_ATTRIBUTES = 256
+# A tag this long is an inline image's address or an attribute flood; only those are counted.
+LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{16384,}>")
 
 
 def sniff(data: bytes, content_type: str = "") -> bool:
@@ -35,6 +40,13 @@ def sniff(data: bytes, content_type: str = "") -> bool:
 def _decode(data: bytes) -> str:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(f"the document is larger than {MAX_DOCUMENT_BYTES // 2**20} MB")
+    if data.count(b"<") > MAX_TAGS:
+        # An article page has a few thousand tags; 900,000 paragraphs cost trafilatura
+        # minutes and a gigabyte before it could say there is no article.
+        raise ParseError(f"refused: the page has more than {MAX_TAGS:,} tags")
+    for tag in LONG_TAG.finditer(data):
+        if tag.group().count(b"=") > MAX_ATTRIBUTES:
+            raise ParseError(f"refused: an element has more than {MAX_ATTRIBUTES} attributes")
     match = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", data[:4096], re.IGNORECASE)
     for encoding in ([match.group(1).decode()] if match else []) + ["utf-8"]:
         try:
@@ -140,7 +152,7 @@ def read_html_page(html: str, *, url: str = "") -> PageArticle:
         tree = None
     if tree is not None:
         _lead_photo(tree, article)
-    return article
+    return tidy_article(article)
 
 
 def parse(data: bytes, *, url: str = "") -> list[ParsedItem]:

@@ -7,6 +7,7 @@ and one for each item it references, carrying the title and description the pack
 
 from __future__ import annotations
 
+from django.utils.html import escape
 from lxml import etree
 
 from dateline.wire.parsers.base import (
@@ -18,6 +19,7 @@ from dateline.wire.parsers.base import (
     parse_datetime,
     priority,
     sanitise_html,
+    strip_overrides,
 )
 from dateline.wire.parsers.safexml import local, parse_xml
 
@@ -117,7 +119,12 @@ def _body(item) -> str:
     for inline in _children(content_set, "inlineData"):
         text = (inline.text or "").strip()
         if text:
-            return "".join(f"<p>{clean_text(p)}</p>" for p in text.split("\n\n") if p.strip())
+            # Plain text: escaped, or a "<script>" in it would be markup on the desk.
+            return "".join(
+                f"<p>{escape(' '.join(strip_overrides(p).split()))}</p>"
+                for p in text.split("\n\n")
+                if p.strip()
+            )
     return ""
 
 
@@ -221,8 +228,8 @@ def _news_item(item, url: str) -> ParsedItem:
     link = next(
         (
             e.get("href", "")
-            for e in _children(item_meta, "link")
-            if item_meta is not None
+            # (the first iterable is built before any condition is tested)
+            for e in (_children(item_meta, "link") if item_meta is not None else [])
             if e.get("rel", "") in ("irel:canonical", "irel:self")
         ),
         "",

@@ -47,6 +47,9 @@ def _load(data: bytes) -> Any:
         raise ParseError(f"not valid JSON: {exc.msg} (line {exc.lineno})") from None
     except RecursionError:
         raise ParseError("the JSON is nested too deeply") from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (a CPU trap).
+        raise ParseError("not valid JSON: a number in it is too long") from None
 
 
 def sniff(data: bytes, content_type: str = "") -> bool:

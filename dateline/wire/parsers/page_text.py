@@ -20,6 +20,7 @@ from dateline.wire.parsers.article import (
     split_credit,
     split_dateline,
     split_quote,
+    tidy_article,
 )
 from dateline.wire.parsers.base import (
     MAX_DOCUMENT_BYTES,
@@ -29,6 +30,8 @@ from dateline.wire.parsers.base import (
 )
 
 FORMAT = "page-text"
+# A page's visible text has a few hundred lines; the body scan is linear, the rest is not.
+MAX_LINES = 50_000
 CHROME = re.compile(
     r"(?i)^(subscribe|log ?in|sign ?in|sign ?up|register|log in or register|newsfeed|chats?|"
     r"loader|loading|share|tweet|comments?|advertisement|menu|search|home|close|print|"
@@ -114,6 +117,8 @@ def _body_range(lines: list[str], skip: set[int]) -> tuple[int, int]:
 
 def read_page_text(text: str, *, section_names: tuple[str, ...] = ()) -> PageArticle:
     """Return the article in ``text``; raise ParseError when no article body is found."""
+    if text.count("\n") > MAX_LINES:
+        raise ParseError(f"refused: the text has more than {MAX_LINES:,} lines")
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     article = PageArticle()
@@ -225,7 +230,7 @@ def read_page_text(text: str, *, section_names: tuple[str, ...] = ()) -> PageArt
 
     for line in lines[last + 1 :]:
         drop(line, "site chrome after the article")
-    return article
+    return tidy_article(article)
 
 
 def article_item(article: PageArticle, *, format: str, url: str, raw: str) -> ParsedItem:

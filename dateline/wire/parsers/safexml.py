@@ -17,6 +17,8 @@ from lxml import etree
 
 from dateline.wire.parsers.base import MAX_DEPTH, MAX_DOCUMENT_BYTES, ParseError
 
+MAX_ATTRIBUTES = 256
+
 
 class _DepthGuard(ContentHandler):
     def __init__(self, max_depth: int):
@@ -28,6 +30,10 @@ class _DepthGuard(ContentHandler):
         self.depth += 1
         if self.depth > self.max_depth:
             raise ParseError(f"the XML is nested more than {self.max_depth} levels deep")
+        if len(attrs) > MAX_ATTRIBUTES:
+            # feedparser spends minutes on an element with 200,000 attributes; no wire
+            # format needs more than a handful.
+            raise ParseError(f"refused: an element has more than {MAX_ATTRIBUTES} attributes")
 
     def endElement(self, name):  # noqa: N802 - SAX's name
         self.depth -= 1
@@ -35,7 +41,8 @@ class _DepthGuard(ContentHandler):
 
 def check_xml(data: bytes, *, allow_doctype: bool = False, max_depth: int = MAX_DEPTH) -> None:
     """Raise ParseError if ``data`` declares entities (or, unless ``allow_doctype``, has a
-    DTD at all), is nested deeper than ``max_depth`` or is too large. Ill-formed XML passes:
+    DTD at all), is nested deeper than ``max_depth``, has an element with more than
+    MAX_ATTRIBUTES attributes or is too large. Ill-formed XML passes:
     the caller's parser reports it in its own words."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ParseError(f"the document is larger than {MAX_DOCUMENT_BYTES // 2**20} MB")

@@ -2,17 +2,23 @@
 
 import gzip
 import http.server
+import io
 import resource
+import socket
 import threading
 import time
 
 import pytest
+from django.core.management import call_command
 
 from dateline.wire import fetching
 from dateline.wire.fetching import FetchError, fetch
 from dateline.wire.ingest import ingest_source
 from dateline.wire.models import WireItem, WireSource
 from dateline.wire.parsers import ParseError, parse
+from dateline.wire.sandbox import run_bounded
+from tests.hostile.bounds import bounded
+from tests.hostile.wire_runaways import hog, spin
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -191,3 +197,131 @@ def test_a_hostile_source_fails_alone_and_the_others_are_ingested(server, editio
     assert "not a public address" in sneaky.last_error
     assert good.last_error == "" and good.last_success_at is not None
     assert list(WireItem.objects.values_list("headline", flat=True)) == ["Fine story"]
+
+
+# --- Hard bounds on each parse, and polls side by side (issue 17, finding 4).
+
+
+def test_a_parse_that_never_ends_is_stopped_at_the_deadline(settings):
+    settings.WIRE_PARSE_SECONDS = 1
+    outcome = bounded(run_bounded, spin)
+    assert outcome.within_bounds, outcome.describe()
+    assert "ParseError: refused: reading the document took longer than 1 s" in outcome.error
+
+
+def test_a_parse_that_eats_memory_is_stopped_at_the_limit(settings):
+    settings.WIRE_PARSE_MEGABYTES = 128
+    outcome = bounded(run_bounded, hog)
+    assert outcome.within_bounds, outcome.describe()
+    assert "needs more than 128 MB" in outcome.error
+
+
+def test_a_feed_with_an_attribute_flood_is_refused_quickly(tmp_path):
+    from dateline.wire.ingest import IngestError, parse_input
+
+    attributes = " ".join(f'a{i}="v"' for i in range(200_000))
+    path = tmp_path / "flood.rss"
+    path.write_text(
+        f'<rss version="2.0"><channel><title>Herald</title><item {attributes}>'
+        "<title>Flood</title></item></channel></rss>"
+    )
+    outcome = bounded(parse_input, str(path))
+    assert outcome.within_bounds, outcome.describe()
+    assert outcome.error.startswith(IngestError.__name__)
+    assert "more than 256 attributes" in outcome.error
+
+
+def test_a_page_of_900000_paragraphs_is_refused_quickly(tmp_path):
+    from dateline.wire.ingest import parse_input
+
+    path = tmp_path / "paragraphs.html"
+    path.write_bytes(b"<html><body><article>" + b"<p>a</p>" * 900_000 + b"</article></body></html>")
+    outcome = bounded(parse_input, str(path))
+    assert outcome.within_bounds, outcome.describe()
+    assert "more than 200,000 tags" in outcome.error
+
+
+@pytest.mark.django_db
+def test_sources_are_polled_side_by_side_each_with_its_own_deadline(server, edition, settings):
+    """A slow source is still answering when the next one is fetched: polls do not queue."""
+    # The slow source's answer waits (up to 6 s) for the good one's fetch, within its own
+    # deadline: polled one after another, the good one would only be fetched after it.
+    settings.WIRE_FETCH_SECONDS = 8
+    base, routes = server
+    good_fetched = threading.Event()
+    seen = {}
+
+    def good():
+        good_fetched.set()
+        yield FEED
+
+    def slow():
+        seen["good fetched meanwhile"] = good_fetched.wait(6)
+        for _ in range(100):
+            yield b" "
+            time.sleep(0.5)
+
+    routes["/slow"] = (200, {"Content-Type": "application/rss+xml"}, slow)
+    routes["/good"] = (200, {"Content-Type": "application/rss+xml"}, good)
+    slow_source = WireSource.objects.create(
+        name="A slow agency", kind="feed", url=f"{base}/slow", edition=edition
+    )
+    good_source = WireSource.objects.create(
+        name="B good agency", kind="feed", url=f"{base}/good", edition=edition
+    )
+    call_command("poll-wire", "--once", stdout=io.StringIO())
+    slow_source.refresh_from_db()
+    good_source.refresh_from_db()
+    assert seen["good fetched meanwhile"]
+    assert "took longer than 8 s" in slow_source.last_error
+    assert good_source.last_error == ""
+    assert list(WireItem.objects.values_list("headline", flat=True)) == ["Fine story"]
+
+
+@pytest.fixture
+def trickler(monkeypatch):
+    """A local server that answers one byte at a time, every 0.2 s, for as long as the client
+    waits: its headers (``/headers``) or, after complete headers, its body (``/body``)."""
+    from tests.conftest import free_port
+
+    port = free_port()
+    listener = socket.create_server(("127.0.0.1", port))
+    monkeypatch.setattr(fetching, "TEST_ALLOWANCE", frozenset({("127.0.0.1", port)}))
+    stop = threading.Event()
+
+    def answer(connection):
+        with connection:
+            request = connection.recv(65536)
+            if b"/body" in request:
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+                drip = b"<" * 100_000
+            else:
+                drip = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 60_000
+            for byte in drip:
+                if stop.wait(0.2):
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    stop.set()
+    listener.close()
+
+
+@pytest.mark.parametrize("part", ["headers", "body"])
+def test_a_server_that_trickles_is_cut_off_at_the_total_deadline(trickler, part):
+    # Each byte comes well within any socket timeout; only a total deadline stops the fetch.
+    outcome = bounded(fetch, f"{trickler}/{part}", timeout=2)
+    assert outcome.within_bounds, outcome.describe()
+    assert outcome.error == "FetchError: refused: the answer took longer than 2 s"

@@ -16,8 +16,8 @@ def _ninjs(uri, headline):
     return json.dumps({"uri": uri, "headline": headline, "body_text": "Text."}).encode()
 
 
-def test_poll_wire_reads_due_drop_folders_and_files_what_it_read(edition, tmp_path):
-    folder = tmp_path / "drop"
+def test_poll_wire_reads_due_drop_folders_and_files_what_it_read(edition, drop_root):
+    folder = drop_root / "drop"
     folder.mkdir()
     (folder / "a.json").write_bytes(_ninjs("urn:a", "From the drop folder"))
     (folder / "b.json").write_bytes(b"{broken")
@@ -25,7 +25,7 @@ def test_poll_wire_reads_due_drop_folders_and_files_what_it_read(edition, tmp_pa
     later = WireSource.objects.create(
         name="Later",
         kind="ninjs",
-        folder=str(tmp_path / "missing"),
+        folder=str(drop_root / "missing"),
         edition=edition,
         last_polled_at=timezone.now() - dt.timedelta(minutes=1),
         poll_minutes=10,
@@ -41,10 +41,9 @@ def test_poll_wire_reads_due_drop_folders_and_files_what_it_read(edition, tmp_pa
     assert later.last_polled_at < due.last_polled_at
 
 
-def test_a_switched_off_source_is_not_polled(edition, tmp_path):
-    WireSource.objects.create(
-        name="Off", kind="ninjs", folder=str(tmp_path), edition=edition, active=False
-    )
-    (tmp_path / "a.json").write_bytes(_ninjs("urn:a", "Never read"))
+def test_a_switched_off_source_is_not_polled(edition, drop_root):
+    (drop_root / "off").mkdir()
+    WireSource.objects.create(name="Off", kind="ninjs", folder="off", edition=edition, active=False)
+    (drop_root / "off" / "a.json").write_bytes(_ninjs("urn:a", "Never read"))
     call_command("poll-wire", "--once", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert WireItem.objects.count() == 0

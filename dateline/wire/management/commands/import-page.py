@@ -10,6 +10,7 @@ from dateline.wire.parsers import ParseError
 from dateline.wire.parsers.html_page import _decode, read_html_page
 from dateline.wire.parsers.html_page import sniff as is_html
 from dateline.wire.parsers.page_text import read_page_text
+from dateline.wire.sandbox import run_bounded
 
 
 class Command(BaseCommand):
@@ -44,13 +45,15 @@ class Command(BaseCommand):
                 raise CommandError(f"Edition {edition!r} has no section {section!r}.")
         try:
             content, url, content_type = read_input(input)
+            # Read in a child bounded in time and memory: a hostile page stops there.
             if is_html(content, content_type):
-                article = read_html_page(_decode(content), url=url)
+                article = run_bounded(read_html_page, _decode(content), url=url)
             else:
                 names = tuple(
                     Section.objects.filter(edition=the_edition).values_list("name", flat=True)
                 )
-                article = read_page_text(content.decode("utf-8-sig"), section_names=names)
+                text = content.decode("utf-8-sig")
+                article = run_bounded(read_page_text, text, section_names=names)
         except (IngestError, ParseError, UnicodeDecodeError) as exc:
             raise CommandError(f"{input}: {exc}. Nothing was imported.") from None
         if dry_run:

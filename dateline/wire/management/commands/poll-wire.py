@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from dateline.wire.tasks import enqueue_due_sources
+from dateline.wire.tasks import enqueue_due_sources, polls_here
 
 
 class Command(BaseCommand):
@@ -26,12 +26,16 @@ class Command(BaseCommand):
         while not stop.is_set():
             close_old_connections()
             try:
-                ids = enqueue_due_sources()
+                sources = enqueue_due_sources()
             except Exception as error:  # noqa: BLE001 - the poller must outlive one bad run
                 self.stderr.write(f"{timezone.now():%H:%M:%S} wire poll error: {error!r}")
-                ids = []
-            if ids:
-                self.stdout.write(f"{timezone.now():%H:%M:%S} polled {len(ids)} sources")
+                sources = []
+            if sources:
+                self.stdout.write(f"{timezone.now():%H:%M:%S} polled {len(sources)} sources")
+            for source in sources if polls_here() else []:
+                # Polled here (not queued): what went wrong is on the source's row already.
+                for line in (source.last_error or "").splitlines():
+                    self.stdout.write(f"  {source.name}: {line}")
             if once:
                 break
             stop.wait(interval)
