@@ -29,7 +29,7 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django_eventstream.utils import make_id, sse_encode_event
 
-from dateline.live.channels import MAX_CHANNELS, is_public_channel
+from dateline.live.channels import MAX_CHANNELS, is_public_channel, refused_channel
 
 logger = logging.getLogger(__name__)
 
@@ -292,6 +292,13 @@ async def serve_stream(scope, receive, send) -> None:
     except BadStreamRequest as error:
         await _plain(send, 400, f"{error}\n")
         return
+    for name in channels:
+        if name.startswith("chat-"):
+            # A room readers may not see has a stream they may not read (one database read).
+            refusal = await HUB.read(refused_channel, name)
+            if refusal is not None:
+                await _plain(send, refusal.status, f"{refusal.message}\n")
+                return
 
     listener = await HUB.subscribe(channels, resume)
 
