@@ -433,7 +433,7 @@ class ProductionTier:
             self.dateline("collectstatic", "--noinput")
             if load_demo:
                 self.say("Loading the demo content …")
-                self.dateline("load-demo")
+                self.dateline("load-demo", timeout=1800)  # minutes on a busy machine
             self.say("Checking the deployment (check --deploy) …")
             self.dateline("check", "--deploy", "--fail-level", "WARNING")
             (self.dir / "nginx").mkdir(parents=True, exist_ok=True)

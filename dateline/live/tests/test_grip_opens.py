@@ -108,3 +108,11 @@ def test_pushpins_follow_up_requests_and_unsigned_ones_go_to_django(app):
     call(app, b"channel=edition-en&link=next&recover=true", [("Grip-Sig", signature())])
     call(app, b"channel=edition-en")
     assert app.reached_django == ["/events/", "/events/"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_embedded_tier_refuses_the_stream_of_a_chat_room_readers_may_not_see():
+    from dateline.live.hub import serve_stream
+
+    status, headers, body = call(serve_stream, b"channel=edition-en&channel=chat-424242")
+    assert (status, body) == (404, "There is no such chat room.\n")
