@@ -174,6 +174,8 @@ def run() -> None:
         drops = fleet.drops()
         restarted = time.monotonic()
         tier.restart_pushpin()
+        answering = time.monotonic() - restarted
+        print(f"  Pushpin stopped and answering again after {answering:.1f} s")
         publish(tier, kind, 3)
         back = fleet.wait_all_open(restarted, timeout=180)
         publish(tier, kind, 3)
@@ -181,7 +183,10 @@ def run() -> None:
             reopened = sum(any(t > restarted for t in reader.opens) for reader in fleet.readers)
             print(f"  not all back within 180 s: {reopened} of {len(fleet.readers)}")
         else:
-            print(f"  every reader back {back:.1f} s after the restart began")
+            print(
+                f"  every reader back {back:.1f} s after the restart began, "
+                f"{back - answering:.1f} s after Pushpin answered again"
+            )
         print(f"  readers that reconnected: {fleet.drops() - drops}")
         report(fleet, kind, published_ids(tier, kind), "  after the restart")
     finally:
