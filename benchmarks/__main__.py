@@ -14,6 +14,7 @@ BENCHMARKS = {
     "wire": False,
     "live": True,
     "prod": False,
+    "stream_faults": False,  # benchmarks/stream_faults.py: the live stream under faults
     "scale": True,
     "lighthouse": True,  # benchmarks/lighthouse.py: Lighthouse 12 on the demo site
     "sqlite_writes": True,  # benchmarks/sqlite_writes.py: 50 readers writing while publishing

@@ -189,6 +189,9 @@ if PUSHPIN_URL:
         )
     GRIP_URL = f"{PUSHPIN_URL.rstrip('/')}?iss=pushpin&key={PUSHPIN_KEY}"
     MIDDLEWARE.insert(0, "django_grip.GripMiddleware")
+# Stream opens through Pushpin are answered in front of Django (dateline.live.grip); 0 sends
+# them through Django's middleware and django-eventstream's view, as before (for comparison).
+LIVE_LEAN_STREAM_OPENS = env_bool("LIVE_LEAN_STREAM_OPENS", True)
 
 # --- Reader accounts (django-allauth): e-mail and password, the address verified before the
 # first sign-in, allauth's own rate limits on sign-in, sign-up and password reset. The newsroom

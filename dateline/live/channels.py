@@ -26,6 +26,8 @@ def coverage_channel(coverage_id: int) -> str:
 
 
 def is_public_channel(name: str) -> bool:
+    """Whether ``name`` has the form of a channel readers may ask for (it may still be
+    refused: see refused_channels)."""
     return bool(_CHANNEL.fullmatch(name))
 
 
@@ -61,12 +63,46 @@ def hidden_channels(names: Iterable[str]) -> set[str]:
     return hidden
 
 
+def hidden_pages(page_ids: list[int]) -> set[int]:
+    """Those of ``page_ids`` that are not pages readers may see now: a story through the one
+    visibility rule (ArticlePage.objects.visible()), any other page (a live coverage page)
+    when it is live and not private. For the channels named by a page's id (a live page's
+    entries, a page's comments)."""
+    from wagtail.models import Page
+
+    from dateline.articles.models import ArticlePage
+
+    page_ids = set(page_ids)
+    stories = ArticlePage.objects.filter(pk__in=page_ids)
+    seen = set(stories.visible().values_list("pk", flat=True))
+    others = Page.objects.filter(pk__in=page_ids).exclude(pk__in=stories.values("pk"))
+    seen |= set(others.live().public().values_list("pk", flat=True))
+    return page_ids - seen
+
+
+def refused_channels(names: Iterable[str]) -> tuple[int, str] | None:
+    """Why a reader may not follow the channels ``names``, as (status, message) for the first
+    refused one, or None when anyone may. A malformed name is 400; a channel of something
+    readers may not see now is 404, as if it did not exist (reads the database only when a
+    registered kind is named). The embedded hub, the lean Pushpin route (dateline.live.grip)
+    and django-eventstream's channel manager all ask this."""
+    names = list(names)
+    for name in names:
+        if not is_public_channel(name):
+            return 400, f"No such channel: {name[:80]!r}."
+    if needs_visibility_check(names):
+        hidden = hidden_channels(names)
+        if hidden:
+            return 404, f"No such channel: {sorted(hidden)[0]!r}."
+    return None
+
+
 class ChannelManager(DefaultChannelManager):
-    """django-eventstream's view (the Pushpin tier) asks this one: only the public channels
-    above can be read, by anyone."""
+    """django-eventstream's view (the Pushpin tier's follow-up requests) asks this one: only
+    the channels above that refused_channels lets through can be read, by anyone."""
 
     def get_channels_for_request(self, request, view_kwargs):
         return set(request.GET.getlist("channel")[:MAX_CHANNELS])
 
     def can_read_channel(self, user, channel):
-        return is_public_channel(channel) and not hidden_channels([channel])
+        return refused_channels([channel]) is None

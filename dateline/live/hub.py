@@ -31,9 +31,9 @@ from django_eventstream.utils import make_id, sse_encode_event
 
 from dateline.live.channels import (
     MAX_CHANNELS,
-    hidden_channels,
     is_public_channel,
     needs_visibility_check,
+    refused_channels,
 )
 
 logger = logging.getLogger(__name__)
@@ -298,10 +298,11 @@ async def serve_stream(scope, receive, send) -> None:
         await _plain(send, 400, f"{error}\n")
         return
     if needs_visibility_check(channels):
-        # A chat room of a story readers may not see yet: as if it did not exist.
-        hidden = await HUB.read(hidden_channels, channels)
-        if hidden:
-            await _plain(send, 400, f"No such channel: {sorted(hidden)[0]!r}.\n")
+        # A chat room (say) readers may not see has a stream they may not read.
+        refusal = await HUB.read(refused_channels, channels)
+        if refusal is not None:
+            status, message = refusal
+            await _plain(send, status, f"{message}\n")
             return
 
     listener = await HUB.subscribe(channels, resume)

@@ -386,6 +386,29 @@ class ProductionTier:
         self.stop_app()
         self.start_app()
 
+    def _stop_named(self, *names: str) -> None:
+        for name, process in list(self.children):
+            if name in names:
+                self._stop(name, process)
+                self.children.remove((name, process))
+
+    def restart_pushpin(self) -> None:
+        """Stop Pushpin (and its zurl) and start them again: every held stream is closed, and
+        readers reconnect with the id of the last event they had."""
+        self._stop_named("pushpin", "zurl")
+        self.start_pushpin()
+        self._wait_port("127.0.0.1", self.s.pushpin_port, "Pushpin")
+
+    def kill_redis(self) -> None:
+        """Kill the Redis this tier started (SIGKILL, as a crash would): for the fault runs."""
+        for name, process in list(self.children):
+            if name == "redis":
+                process.kill()
+                process.wait()
+                self.children.remove((name, process))
+                return
+        raise RuntimeError("This tier did not start Redis: it cannot kill it.")
+
     def restart_nginx(self) -> None:
         """Stop nginx and start it again with the current settings (its cache starts empty)."""
         for name, process in list(self.children):
@@ -410,7 +433,7 @@ class ProductionTier:
             self.dateline("collectstatic", "--noinput")
             if load_demo:
                 self.say("Loading the demo content …")
-                self.dateline("load-demo")
+                self.dateline("load-demo", timeout=1800)  # minutes on a busy machine
             self.say("Checking the deployment (check --deploy) …")
             self.dateline("check", "--deploy", "--fail-level", "WARNING")
             (self.dir / "nginx").mkdir(parents=True, exist_ok=True)

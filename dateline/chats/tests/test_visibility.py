@@ -101,7 +101,7 @@ def test_the_room_opens_to_readers_when_its_story_is_published(client, edition, 
     assert 'href="/en/chats/merger/"' in story_page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("secret_room", [draft], indirect=True, ids=["draft"])
 def test_the_apps_own_stream_refuses_the_rooms_channel(secret_room):
     from dateline.live.hub import serve_stream
@@ -121,7 +121,7 @@ def test_the_apps_own_stream_refuses_the_rooms_channel(secret_room):
         "query_string": f"channel=edition-en&channel={secret_room.channel}&lastEventId=".encode(),
     }
     asyncio.run(asyncio.wait_for(serve_stream(scope, receive, record), 10))
-    assert sent[0]["status"] == 400
+    assert sent[0]["status"] == 404
     assert b"No such channel" in b"".join(m.get("body", b"") for m in sent)
 
 

@@ -252,3 +252,22 @@ def test_the_proxy_stream_view_refuses_requests_not_signed_by_the_proxy(client):
     response = client.get("/events/?channel=edition-en", HTTP_GRIP_SIG="forged")
     assert response.status_code == 403
     assert "Grip-Hold" not in response.headers
+
+
+def test_the_channels_of_pages_readers_cannot_see_are_refused(coverage, make_story):
+    """A live page's entries and a story's comments are not streamed to readers before the
+    page is published (the same rule as its page), however they guess its number."""
+    from dateline.live.channels import ChannelManager, refused_channels
+
+    draft = make_story("Secret Merger Talks", publish=False)
+    story = make_story("Open Talks")
+    assert refused_channels([f"coverage-{coverage.pk}", f"comments-{story.pk}"]) is None
+    assert refused_channels([f"comments-{draft.pk}"]) == (
+        404,
+        f"No such channel: 'comments-{draft.pk}'.",
+    )
+    coverage.unpublish()
+    assert refused_channels(["edition-en", f"coverage-{coverage.pk}"])[0] == 404
+    assert not ChannelManager().can_read_channel(None, f"coverage-{coverage.pk}")
+    assert ChannelManager().can_read_channel(None, f"comments-{story.pk}")
+    assert refused_channels(["user-1"]) == (400, "No such channel: 'user-1'.")
