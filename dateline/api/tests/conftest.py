@@ -38,8 +38,9 @@ REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
 
 @pytest.fixture
 def redis_cache(settings):
-    """Make the default cache and the limits store the real Redis at DATELINE_TEST_REDIS_URL, under a key prefix of
-    this test's own (others use the same Redis). Skip when Redis is not there; fail under CI."""
+    """Make the default cache and the limits store the real Redis at DATELINE_TEST_REDIS_URL,
+    under a key prefix of this test's own (others use the same Redis). Skip when Redis is not
+    there; fail under CI."""
     from redis import Redis
     from redis.exceptions import RedisError
 
@@ -66,7 +67,8 @@ def redis_cache(settings):
 
 @pytest.fixture
 def unreachable_redis_cache(settings):
-    """Make the default cache and the limits store a Redis on a port where nothing listens, as when Redis is down."""
+    """Make the default cache and the limits store a Redis on a port where nothing listens, as
+    when Redis is down."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
