@@ -24,6 +24,7 @@ from dateline.mediabank.structured_data import as_script_json, image_object
 from dateline.mediabank.usage import public_photos, published_usages
 from dateline.people.models import Person
 from dateline.sections.models import Section
+from dateline.text import single_line
 
 PHOTOS_PER_PAGE = 24
 MAX_QUERY_LENGTH = 200
@@ -250,9 +251,10 @@ def _notify_photo_desk(request: LicenceRequest) -> None:
         "Photo: %(url)s\n"
     ) % {
         "id": photo.pk,
-        "caption": photo.caption or photo.title,
-        "name": request.name,
-        "organisation": request.organisation or "-",
+        # One-line fields stay on their line, whatever was stored (dateline.text).
+        "caption": single_line(photo.caption or photo.title),
+        "name": single_line(request.name),
+        "organisation": single_line(request.organisation) or "-",
         "email": request.email,
         "use": request.intended_use,
         "url": settings.SITE_URL + photo.get_absolute_url(),
