@@ -132,3 +132,37 @@ def test_with_the_limits_store_down_signing_in_and_up_pause_and_pages_work(
     # Readers' pages keep working.
     assert client.get("/en/").status_code == 200
     assert client.get("/accounts/login/").status_code == 200
+
+
+def test_twenty_threads_at_once_pass_a_limit_of_five_five_times_in_redis(settings):
+    """The Redis store counts with INCR: of 20 requests counted at the same moment, 5 pass."""
+    import os
+    import threading
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    url = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        Redis.from_url(url, socket_connect_timeout=1).ping()
+    except RedisError:
+        pytest.skip(f"Redis at {url} is not running")
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "dateline.limits.store.RedisLimitsStore",
+            "LOCATION": url,
+            "KEY_PREFIX": f"dateline-test-{uuid.uuid4().hex}",
+        },
+    }
+    start = threading.Barrier(20)
+
+    def count(_number):
+        start.wait()
+        return limits.hit("test:parallel", 5, 3600)
+
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(count, range(20)))
+    assert sum(result is None for result in results) == 5
