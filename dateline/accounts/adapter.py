@@ -9,6 +9,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 
+from dateline.accounts import outbox
 from dateline.editions.lookup import get_edition
 
 
@@ -23,7 +24,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Send allauth's mail with the reader's edition in its context: ``site_name`` and
         ``site_url`` for Dateline's own templates, and a ``current_site`` that names the
-        edition (allauth's templates would otherwise greet from the request's host name)."""
+        edition (allauth's templates would otherwise greet from the request's host name).
+        The mail is sent in the background (dateline.accounts.outbox)."""
         edition = reader_edition(allauth_context.request)
         site_name = edition.site_name if edition else "Dateline"
         site_url = settings.SITE_URL + (f"/{edition.slug}/" if edition else "/")
@@ -34,7 +36,12 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": SimpleNamespace(name=site_name, domain=urlsplit(site_url).netloc),
             **context,
         }
-        super().send_mail(template_prefix, email, context)
+        # Rendered now, in the reader's language; sent from the background after commit, so
+        # that every path of sign-up and password reset costs the reader the same time.
+        message = self.render_mail(
+            template_prefix, email, {"request": allauth_context.request, "email": email, **context}
+        )
+        outbox.send_later(message)
 
     def get_login_redirect_url(self, request) -> str:
         """Without a ``next``, send a reader who signs in (or confirms their address) to the

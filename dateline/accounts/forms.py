@@ -2,15 +2,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dateline.accounts.models import ReaderProfile
+from dateline.accounts.names import validate_display_name
 from dateline.accounts.text import clean_text
+from dateline.text import strip_bidi_controls
 
 NAME_MAX = 40
 
 
-def clean_display_name(value) -> str:
+def clean_display_name(value, *, user=None) -> str:
+    """Return the name ``value`` as stored, or refuse it with a message the reader can act
+    on: direction controls are removed; reserved, look-alike and disguised names refused
+    (dateline.accounts.names)."""
+    if isinstance(value, str):
+        value = strip_bidi_controls(value)
     name = clean_text(value, max_length=NAME_MAX)
     if len(name) < 2:
         raise forms.ValidationError(_("A name has at least 2 characters."))
+    validate_display_name(name, user=user)
     return name
 
 
@@ -40,7 +48,7 @@ class ProfileForm(forms.ModelForm):
     display_name = forms.CharField(label=_("Display name"), max_length=200)
 
     def clean_display_name(self):
-        return clean_display_name(self.cleaned_data["display_name"])
+        return clean_display_name(self.cleaned_data["display_name"], user=self.instance.user)
 
 
 class DeleteAccountForm(forms.Form):

@@ -12,12 +12,33 @@ class ReaderProfile(models.Model):
     )
     display_name = models.CharField(_("display name"), max_length=40)
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    # The display name's confusables skeletons (dateline.accounts.names.name_keys): its own,
+    # upper-case and lower-case. Another reader's name that shares one is refused.
+    name_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    name_key_upper = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    name_key_lower = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("reader profile")
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        from dateline.accounts.names import skeleton
+
+        name = self.display_name
+        self.name_key = skeleton(name)[:200]
+        self.name_key_upper = skeleton(name.upper())[:200]
+        self.name_key_lower = skeleton(name.lower())[:200]
+        if kwargs.get("update_fields") is not None and "display_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "name_key",
+                "name_key_upper",
+                "name_key_lower",
+            }
+        super().save(*args, **kwargs)
 
 
 def _profile_name(user) -> str:
@@ -37,6 +58,12 @@ def display_name(user) -> str:
     if name:
         return name
     return user.get_username() if user.is_staff else str(_("reader"))
+
+
+def is_staff_member(user) -> bool:
+    """Whether what ``user`` writes carries the staff badge: decided by the account's role
+    (a newsroom account), never by the name, which any reader may choose."""
+    return user is not None and user.is_active and user.is_staff
 
 
 def account_display(user) -> str:

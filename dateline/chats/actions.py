@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dateline.accounts.models import display_name, public_key
+from dateline.accounts.models import display_name, is_staff_member, public_key
 from dateline.accounts.text import clean_text
 from dateline.chats.access import POST, ChatRefused, access_chat_room
 from dateline.chats.models import GENERAL_SLUG, MESSAGE_MAX, ChatMessage, ChatMute, ChatRoom
@@ -29,6 +29,7 @@ def as_json(message: ChatMessage) -> dict:
         "id": message.pk,
         "author": display_name(message.user),
         "author_key": public_key(message.user),
+        "author_staff": is_staff_member(message.user),
         "text": message.text,
         "created_at": message.created_at.isoformat(),
     }

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from dateline import limits
 from dateline.chats import actions, presence
 from dateline.chats.access import ChatRefused, access_chat_room, visible_rooms
 from dateline.chats.models import ChatRoom
@@ -129,7 +130,22 @@ def here(request, lang: str, slug: str):
         return _refused(error)
     if not presence.valid_token(token):
         return JsonResponse({"error": _("That is not a presence token.")}, status=400)
-    count = presence.heartbeat(chat_room.pk, token)
+    try:
+        count = presence.heartbeat(chat_room.pk, token, limits.client_bucket(request))
+    except presence.HeartbeatRefused as refused:
+        wait = refused.refusal.retry_after
+        return _refused(
+            ChatRefused(
+                ngettext(
+                    "Too many heartbeats from your address; wait %(wait)d second.",
+                    "Too many heartbeats from your address; wait %(wait)d seconds.",
+                    wait,
+                )
+                % {"wait": wait},
+                429,
+                retry_after=wait,
+            )
+        )
     text = ngettext("%(count)d reader here now", "%(count)d readers here now", count)
     return JsonResponse(
         {"here": count, "text": text % {"count": count}}, json_dumps_params={"ensure_ascii": False}

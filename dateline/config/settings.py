@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dateline.pagecache",
     "dateline.editions",
     "dateline.accounts",
+    "dateline.limits",
     "dateline.sections",
     "dateline.people",
     "dateline.mediabank",
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Signing in or up while the limits store is away: a page that says so, not a 500.
+    "dateline.limits.middleware.LimitsUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -156,15 +159,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache: local memory by default, Redis with REDIS_URL. Redis being away is a cache miss,
 # never an error (dateline.production.cache). Sessions are in the database, not the cache.
 REDIS_URL = env_str("REDIS_URL")
+# Rate limits have a store of their own (dateline.limits), which nothing else writes to and
+# which never evicts a live counter: Redis with REDIS_URL, else a table in the database. An
+# unreachable limits store is an error (LimitsUnavailable), never a miss.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "dateline.production.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        "limits": {
+            "BACKEND": "dateline.limits.store.RedisLimitsStore",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "limits",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "dateline.limits.store.DatabaseLimitsStore"},
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Page cache: anonymous readers' pages kept whole in each process, in front of Django
@@ -205,6 +219,11 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "dateline.accounts.forms.SignupForm"
+# A known address costs what a new one does (the same password hashing), and account mail is
+# sent from a background thread (dateline.accounts.outbox): sign-up and password reset take
+# the same time for every address. Tests send it in the request, after commit.
+ACCOUNT_FORMS = {"signup": "dateline.accounts.signup.ReaderSignupForm"}
+ACCOUNT_MAIL_IN_BACKGROUND = env_bool("ACCOUNT_MAIL_IN_BACKGROUND", not TESTING)
 # Mails in the reader's edition's name; readers shown by display name, never by user name.
 ACCOUNT_ADAPTER = "dateline.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "dateline.accounts.models.account_display"
@@ -214,6 +233,8 @@ ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
+# Counted in the limits store (dateline.limits), not the default cache; while it is away,
+# signing in, signing up and resetting a password pause (503) rather than go unlimited.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/300s/key",

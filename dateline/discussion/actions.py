@@ -15,7 +15,7 @@ from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dateline.accounts.models import display_name, public_key
+from dateline.accounts.models import display_name, is_staff_member, public_key
 from dateline.accounts.text import clean_text
 from dateline.discussion.models import (
     COMMENT_MAX,
@@ -66,6 +66,7 @@ def as_json(comment: Comment) -> dict:
         "parent": comment.parent_id,
         "author": display_name(comment.user),
         "author_key": author_key(comment.user),
+        "author_staff": is_staff_member(comment.user),
         "created_at": comment.created_at.isoformat(),
         "edited": comment.edited_at is not None,
         "html": render_text(comment.text),
@@ -323,7 +324,9 @@ def on_account_deleting(sender, user, **kwargs):
     comments = Comment.objects.filter(user=user)
     for comment in comments.filter(status=Comment.Status.PUBLISHED):
         if config.keep_comments_of_deleted_accounts:
-            update = dict(as_json(comment), author=display_name(None), author_key="")
+            update = dict(
+                as_json(comment), author=display_name(None), author_key="", author_staff=False
+            )
             publish(channel(comment.page_id), "comment-update", update)
         else:
             publish(channel(comment.page_id), "comment-remove", {"id": comment.pk})

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from dateline import limits
 from dateline.articles.models import ArticlePage, StoryListing
 from dateline.articles.queries import corrections_in, paginate, visible_people, visible_tags
 from dateline.fronts import actions, queries
@@ -84,11 +85,13 @@ def corrections(request, lang: str):
 @never_cache
 def record_read(request, story_id: int):
     """Count one read of a visible story for "most read" and answer 204. The page's script
-    (mostread.js) posts here without cookies; nothing about the reader is read or stored."""
+    (mostread.js) posts here without cookies. An address counts once per story an hour, for a
+    bounded number of stories (actions.count_read); past that, 429."""
     origin = request.headers.get("Origin")
     if origin and urlsplit(origin).netloc != request.get_host():
         return HttpResponseForbidden()
     if not ArticlePage.objects.visible().filter(pk=story_id).exists():
         raise Http404("No such story")
-    actions.record_read(story_id)
+    if not actions.count_read(story_id, limits.client_bucket(request)):
+        return HttpResponse(status=429, headers={"Retry-After": "3600"})
     return HttpResponse(status=204)

@@ -5,6 +5,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dateline.text import single_line, strip_bidi_controls
+
 
 def _clean_text(value: str) -> str:
     """Refuse control characters (other than line breaks and tabs) in reader input."""
@@ -25,12 +27,18 @@ class LicenceRequestForm(forms.Form):
         help_text=_("Where and how the photo would appear, for how long, in which countries."),
     )
 
+    # Fields that go into the photo desk's mail on one line (the name also in the subject's
+    # reach): line breaks are folded, so no field can add lines or headers to the mail.
+    SINGLE_LINE = ("name", "organisation")
+
     def clean(self):
         data = super().clean()
         for field in ("name", "organisation", "intended_use"):
             if data.get(field):
                 try:
-                    data[field] = _clean_text(data[field])
+                    text = _clean_text(strip_bidi_controls(data[field]))
                 except forms.ValidationError as error:
                     self.add_error(field, error)
+                    continue
+                data[field] = single_line(text) if field in self.SINGLE_LINE else text
         return data

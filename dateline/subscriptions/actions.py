@@ -2,11 +2,12 @@
 committed; what sending issues does lives in ``sending``."""
 
 import datetime as dt
+import logging
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dateline import limits
 from dateline.subscriptions import emails
 from dateline.subscriptions.models import (
     Follow,
@@ -15,6 +16,8 @@ from dateline.subscriptions.models import (
     Subscriber,
     Subscription,
 )
+
+logger = logging.getLogger(__name__)
 
 # At most one confirmation mail per address in this time, however often it is asked for.
 CONFIRMATION_INTERVAL = dt.timedelta(minutes=5)
@@ -52,15 +55,20 @@ def newsletters_offered(edition, section=None) -> list[Newsletter]:
 
 
 def signup_allowed(client_address: str) -> bool:
-    """Count one sign-up from ``client_address``; return False past the hourly limit."""
-    key = f"subscriptions:signup:{client_address}"
-    cache.add(key, 0, 3600)
+    """Count one sign-up from ``client_address``; return False past the hourly limit. Counted in
+    the limits store (dateline.limits), atomically. While the store is away sign-ups are let
+    through (logged): each address still gets at most one mail per CONFIRMATION_INTERVAL,
+    which the database keeps, and a reader's sign-up is not lost."""
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
-    return count <= SIGNUPS_PER_IP_PER_HOUR
+        refusal = limits.hit(
+            f"newsletter-signup:{limits.address_bucket(client_address)}",
+            SIGNUPS_PER_IP_PER_HOUR,
+            3600,
+        )
+    except limits.LimitsUnavailable as error:
+        logger.warning("Newsletter sign-ups are not limited: %s", error)
+        return True
+    return refusal is None
 
 
 @transaction.atomic

@@ -38,8 +38,9 @@ REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"
 
 @pytest.fixture
 def redis_cache(settings):
-    """Make the default cache the real Redis at DATELINE_TEST_REDIS_URL, under a key prefix of
-    this test's own (others use the same Redis). Skip when Redis is not there; fail under CI."""
+    """Make the default cache and the limits store the real Redis at DATELINE_TEST_REDIS_URL,
+    under a key prefix of this test's own (others use the same Redis). Skip when Redis is not
+    there; fail under CI."""
     from redis import Redis
     from redis.exceptions import RedisError
 
@@ -49,18 +50,25 @@ def redis_cache(settings):
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis at {REDIS_URL} is needed: {error}")
         pytest.skip(f"Redis at {REDIS_URL} is not running")
+    prefix = f"dateline-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"dateline-test-{uuid.uuid4().hex}",
-        }
+            "KEY_PREFIX": prefix,
+        },
+        "limits": {
+            "BACKEND": "dateline.limits.store.RedisLimitsStore",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{prefix}-limits",
+        },
     }
 
 
 @pytest.fixture
 def unreachable_redis_cache(settings):
-    """Make the default cache a Redis on a port where nothing listens, as when Redis is down."""
+    """Make the default cache and the limits store a Redis on a port where nothing listens, as
+    when Redis is down."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -68,5 +76,9 @@ def unreachable_redis_cache(settings):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
-        }
+        },
+        "limits": {
+            "BACKEND": "dateline.limits.store.RedisLimitsStore",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        },
     }

@@ -1,5 +1,5 @@
 """Rate limits: per API key, and a lower one per address for anonymous clients, counted in the
-cache; 429 with Retry-After past them; the API keeps answering when the cache is down."""
+limits store; 429 with Retry-After past them; the API keeps answering when the cache is down."""
 
 import logging
 import time
@@ -84,6 +84,6 @@ def test_with_redis_down_the_api_answers_unlimited_and_says_so_in_the_log(
     with caplog.at_level(logging.WARNING, logger="dateline.api.limits"):
         assert [r.status_code for r in answers(partner, 3)] == [200, 200, 200]
         assert [r.status_code for r in answers(Client(), 3, "/api/stories")] == [200] * 3
-    assert "API rate limits are not enforced: the cache cannot be reached" in caplog.text
+    assert "API rate limits are not enforced: the limits store cannot be reached" in caplog.text
     # A bad key is still refused: keys are checked in the database, not the cache.
     assert Client(headers={"X-Api-Key": "dlk_wrong"}).get(URL).status_code == 401

@@ -12,8 +12,9 @@ from dateline.fronts.models import ReadCount
 
 
 def read(client, story, times=1):
-    for _ in range(times):
-        response = client.post(f"/reads/{story.pk}/")
+    """Read ``story`` from ``times`` different addresses (an address counts once an hour)."""
+    for reader in range(times):
+        response = client.post(f"/reads/{story.pk}/", REMOTE_ADDR=f"198.51.100.{reader + 1}")
         assert response.status_code == 204
 
 
@@ -132,3 +133,29 @@ def test_counts_older_than_a_week_are_dropped(make_story):
     cache.clear()
     record_read(story.pk)
     assert list(ReadCount.objects.values_list("count", flat=True)) == [1]
+
+
+def test_one_address_counts_once_per_story_however_often_it_posts(client, make_story):
+    # 200 anonymous POSTs from one address used to put a story at the top of most read.
+    pushed = make_story("Pushed Story")
+    liked = make_story("Liked Story")
+    for _ in range(200):
+        assert client.post(f"/reads/{pushed.pk}/", REMOTE_ADDR="203.0.113.9").status_code == 204
+    read(client, liked, times=3)
+    assert most_read(client, "/en/") == ["Liked Story", "Pushed Story"]
+    assert ReadCount.objects.get(story=pushed).count == 1
+
+
+def test_one_address_counts_for_a_bounded_number_of_stories(client, make_story, monkeypatch):
+    from dateline.fronts import actions
+
+    monkeypatch.setattr(actions, "STORIES_PER_ADDRESS_PER_HOUR", 3)
+    stories = [make_story(f"Story {n}") for n in range(5)]
+    answers = [
+        client.post(f"/reads/{story.pk}/", REMOTE_ADDR="203.0.113.10").status_code
+        for story in stories
+    ]
+    assert answers == [204, 204, 204, 429, 429]
+    assert ReadCount.objects.filter(story__in=stories[3:]).count() == 0
+    # Another address is counted as before.
+    assert client.post(f"/reads/{stories[4].pk}/", REMOTE_ADDR="203.0.113.11").status_code == 204

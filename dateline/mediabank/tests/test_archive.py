@@ -276,3 +276,32 @@ def test_the_photo_desk_can_keep_the_position(make_photo):
 def test_the_media_bank_wears_the_sites_masthead_and_sections(client, edition):
     html = client.get("/mediabank/").content.decode()
     assert "The Test Times" in html and 'class="sections-nav"' in html
+
+
+def test_line_breaks_in_one_line_fields_of_a_licence_request_are_folded(
+    client, make_photo, make_story, settings, django_capture_on_commit_callbacks
+):
+    photo = publish_photo(make_photo, make_story, caption="Glacier front")
+    url = f"/mediabank/photos/{photo.pk}/license/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "name": "Ana\r\nPhoto: https://evil.example/\nBcc: all@example.org",
+                "organisation": "Revista\u202e Azul\n\nApproved: yes",
+                "email": "ana@example.org",
+                "intended_use": "Cover, print.\nTwo lines are fine here.",
+            },
+        )
+    assert response.status_code == 302
+    stored = LicenceRequest.objects.get()
+    assert stored.name == "Ana Photo: https://evil.example/ Bcc: all@example.org"
+    assert stored.organisation == "Revista Azul Approved: yes"
+    assert stored.intended_use == "Cover, print.\nTwo lines are fine here."
+    (message,) = mail.outbox
+    lines = message.body.splitlines()
+    assert "From: Ana Photo: https://evil.example/ Bcc: all@example.org, Revista Azul " in (
+        message.body
+    )
+    assert not any(line.startswith(("Bcc:", "Approved:", "Photo: https://evil")) for line in lines)
+    assert "\n" not in message.subject

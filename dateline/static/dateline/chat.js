@@ -56,7 +56,15 @@
     const body = document.createElement("span");
     body.className = "chat__text";
     body.textContent = message.text;
-    item.append(time, " ", author, " ", body);
+    item.append(time, " ", author, " ");
+    if (message.author_staff === true) {
+      // From the account's role, never from the name.
+      const badge = document.createElement("span");
+      badge.className = "staff-badge";
+      badge.textContent = text("Staff");
+      item.append(badge, " ");
+    }
+    item.append(body);
     return item;
   }
 

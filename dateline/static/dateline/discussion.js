@@ -54,6 +54,14 @@
     return element;
   }
 
+  // The staff badge comes from the account's role (author_staff), never from the name.
+  function staffBadge() {
+    const badge = document.createElement("span");
+    badge.className = "staff-badge";
+    badge.textContent = text("Staff");
+    return badge;
+  }
+
   function commentElement(comment) {
     const item = document.createElement("li");
     item.className = "comment";
@@ -71,7 +79,9 @@
     time.textContent = new Date(comment.created_at).toLocaleString(LOCALE, {
       dateStyle: "medium", timeStyle: "short",
     });
-    header.append(author, " ", time);
+    header.append(author, " ");
+    if (comment.author_staff === true) header.append(staffBadge(), " ");
+    header.append(time);
     if (comment.edited) {
       const edited = document.createElement("span");
       edited.className = "comment__edited";
