@@ -35,6 +35,7 @@ INVISIBLE_FORMAT = (
     "\U000e0001"  # language tag
 )
 _SPOOFING = re.compile(f"[{BIDI_CONTROLS}{INVISIBLE_FORMAT}]")
+_DIRECTION = re.compile(f"[{BIDI_CONTROLS}]")
 # Line and paragraph breaks in every form Unicode and old systems use, and tabs.
 _BREAKS = re.compile("[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # Other C0 and C1 controls (NUL and friends), which no field can show.
@@ -42,9 +43,11 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _SPACES = re.compile(r"[^\S\n]{2,}")
 
 
-def strip_bidi_controls(text: str) -> str:
-    """Return ``text`` without bidirectional controls and invisible format characters."""
-    return _SPOOFING.sub("", text)
+def strip_bidi_controls(text: str, *, invisible: bool = True) -> str:
+    """Return ``text`` without bidirectional controls and (unless ``invisible`` is False)
+    invisible format characters. Readers' names keep the invisible ones, to be refused with a
+    message (dateline.accounts.names): a reader can fix the name; a file cannot be asked."""
+    return (_SPOOFING if invisible else _DIRECTION).sub("", text)
 
 
 def single_line(text: str) -> str:

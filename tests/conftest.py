@@ -79,6 +79,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_app_server(port: int, env: dict, cwd: Path, log, *, workers: int = 1):
+    """Start uvicorn serving the site on 127.0.0.1:``port`` with ``env``; return the process
+    (wait_for_app_server() waits until it answers)."""
+    command = [
+        str(Path(sys.executable).parent / "uvicorn"),
+        "dateline.config.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    return subprocess.Popen(command, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_for_app_server(url: str, process, seconds: float) -> None:
+    """Wait until ``url``/en/ answers; fail if ``process`` ends or ``seconds`` pass first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url + "/en/", timeout=5).read()  # noqa: S310
+            return
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, "no app server"
+            time.sleep(0.3)
+
+
 @dataclass
 class DemoSite:
     url: str
@@ -115,20 +144,7 @@ def demo(tmp_path_factory):
     site.dateline("load-demo")
     bin_dir = Path(sys.executable).parent
     log = (var / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(bin_dir / "uvicorn"),
-            "dateline.config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        cwd=var,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = start_app_server(port, env, var, log)
     scheduler = subprocess.Popen(
         [str(bin_dir / "dateline"), "run-scheduler", "--interval", "1"],
         env=env,
@@ -136,17 +152,12 @@ def demo(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            urllib.request.urlopen(site.url + "/en/", timeout=5).read()  # noqa: S310
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                scheduler.kill()
-                raise RuntimeError(f"the demo server did not start: see {var}/server.log") from None
-            time.sleep(0.3)
+    try:
+        wait_for_app_server(site.url, server, 180)
+    except AssertionError:
+        server.kill()
+        scheduler.kill()
+        raise RuntimeError(f"the demo server did not start: see {var}/server.log") from None
     yield site
     for process in (server, scheduler):
         process.terminate()

@@ -1,7 +1,9 @@
 """Helpers for the tests of the production tier: the services it needs, HTTPS requests to a
 self-signed nginx, and a Server-Sent Events reader over TLS."""
 
+import contextlib
 import os
+import secrets
 import shutil
 import socket
 import ssl
@@ -97,3 +99,40 @@ class TLSSSEClient(SSEClient):
             return False
         self.buffer += chunk
         return bool(chunk)
+
+
+@contextlib.contextmanager
+def running_tier(folder, database_prefix: str, *, workers: int = 2):
+    """The production tier with the demo content, on free ports, in ``folder`` and a
+    throwaway PostgreSQL database ``<database_prefix>_<hex>``; stopped and dropped after."""
+    from dateline.production.tier import NEEDS, ProductionTier, Settings
+    from tests.conftest import free_port
+    from tests.test_pushpin import free_block
+
+    require_programs(*NEEDS)
+    require_purge_module()
+    server = require_postgres()
+    import psycopg
+
+    name = f"{database_prefix}_{secrets.token_hex(4)}"
+    settings = Settings(
+        var=folder,
+        database_url=server.rsplit("/", 1)[0] + f"/{name}",
+        redis_url=f"redis://127.0.0.1:{free_port()}/0",  # not running: the tier starts it
+        http_port=free_port(),
+        https_port=free_port(),
+        app_port=free_port(),
+        workers=workers,
+        pushpin_port=free_port(),
+        publish_port=free_port(),
+        zmq_port=free_block(),
+        purge_port=free_port(),
+    )
+    tier = ProductionTier(settings)
+    try:
+        tier.start(load_demo=True)
+        yield tier
+    finally:
+        tier.stop()
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

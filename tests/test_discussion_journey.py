@@ -117,8 +117,37 @@ def test_register_confirm_comment_see_it_arrive_and_a_moderator_removes_it(demo,
             0, timeout=2000
         )
     expect(other_discussion.locator(".discussion__count")).to_have_text("1")
+
+    # A newsroom account's comment carries the staff badge, from the account's role; a
+    # reader's never does, whatever their name.
+    demo.dateline("shell", "--no-imports", "-c", STAFF_COMMENT)
+    staff = other_discussion.locator(".comment").filter(has_text="asked the port authority")
+    expect(staff).to_be_visible(timeout=5000)
+    expect(staff.locator(".staff-badge")).to_have_text("Staff")
+    expect(other_discussion.locator(".comment").filter(has_text="javascript:")).to_have_count(1)
+    expect(
+        other_discussion.locator(".comment").filter(has_text="javascript:").locator(".staff-badge")
+    ).to_have_count(0)
     for page in (reader, other, moderator):
         page.context.close()
+
+
+STAFF_COMMENT = """
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from dateline.articles.models import ArticlePage
+from dateline.discussion.actions import post_comment
+user = get_user_model().objects.get(username="moderator")
+EmailAddress.objects.update_or_create(
+    user=user, email=user.email or "moderator@example.org",
+    defaults={"verified": True, "primary": True},
+)
+post_comment(
+    user,
+    ArticlePage.objects.get(slug="rhine-barges-cut-loads-as-water-falls"),
+    "Thanks, we have asked the port authority.",
+)
+"""
 
 
 def test_a_display_name_with_markup_is_refused_at_registration(demo, chromium):

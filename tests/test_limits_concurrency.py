@@ -7,19 +7,15 @@ kept per process, or read and written in two steps, lets far more through."""
 import http.client
 import random
 import re
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, start_app_server, wait_for_app_server
 
 
 @pytest.fixture
@@ -27,32 +23,9 @@ def workers(demo, tmp_path):
     """The demo site served by four uvicorn workers; its address."""
     port = free_port()
     log = (tmp_path / "app.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "uvicorn"),
-            "dateline.config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "4",
-            "--no-access-log",
-        ],
-        env=demo.env,
-        cwd=demo.var,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_app_server(port, demo.env, demo.var, log, workers=4)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(base + "/en/", timeout=5).read()  # noqa: S310
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, "no app server"
-            time.sleep(0.3)
+    wait_for_app_server(base, process, 90)
     yield base
     process.terminate()
     process.wait(timeout=30)

@@ -19,16 +19,11 @@ import urllib.request
 import pytest
 
 from benchmarks.stream_readers import Fleet
-from dateline.production.tier import NEEDS, ProductionTier, Settings
-from tests.conftest import free_port
 from tests.prodtier import (
     fetch,
     insecure_context,
-    require_postgres,
-    require_programs,
-    require_purge_module,
+    running_tier,
 )
-from tests.test_pushpin import free_block
 
 CHANNEL = "edition-en"
 # What a stream begins with: padding for old proxies, then the open.
@@ -37,33 +32,8 @@ OPENING = ":" + " " * 2048 + "\n\n" + "event: stream-open\ndata:\n\n"
 
 @pytest.fixture(scope="module")
 def prod(tmp_path_factory):
-    require_programs(*NEEDS)
-    require_purge_module()
-    server = require_postgres()
-    import psycopg
-
-    name = f"dateline_faults_test_{secrets.token_hex(4)}"
-    settings = Settings(
-        var=tmp_path_factory.mktemp("prod-faults"),
-        database_url=server.rsplit("/", 1)[0] + f"/{name}",
-        redis_url=f"redis://127.0.0.1:{free_port()}/0",  # not running: the tier starts it
-        http_port=free_port(),
-        https_port=free_port(),
-        app_port=free_port(),
-        workers=2,
-        pushpin_port=free_port(),
-        publish_port=free_port(),
-        zmq_port=free_block(),
-        purge_port=free_port(),
-    )
-    tier = ProductionTier(settings)
-    try:
-        tier.start(load_demo=True)
+    with running_tier(tmp_path_factory.mktemp("prod-faults"), "dateline_faults_test") as tier:
         yield tier
-    finally:
-        tier.stop()
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def publish_events(tier, kind: str, count: int) -> None:

@@ -10,55 +10,23 @@ and PostgreSQL: under CI=true these tests fail when one is missing; elsewhere th
 naming it."""
 
 import json
-import secrets
 import threading
 import time
 
 import pytest
 
-from dateline.production.tier import NEEDS, ProductionTier, Settings
-from tests.conftest import free_port
 from tests.prodtier import (
     TLSSSEClient,
     fetch,
     raw_request,
-    require_postgres,
-    require_programs,
-    require_purge_module,
+    running_tier,
 )
-from tests.test_pushpin import free_block
 
 
 @pytest.fixture(scope="module")
 def prod(tmp_path_factory):
-    require_programs(*NEEDS)
-    require_purge_module()
-    server = require_postgres()
-    import psycopg
-
-    name = f"dateline_prod_test_{secrets.token_hex(4)}"
-    database_url = server.rsplit("/", 1)[0] + f"/{name}"
-    settings = Settings(
-        var=tmp_path_factory.mktemp("prod-tier"),
-        database_url=database_url,
-        redis_url=f"redis://127.0.0.1:{free_port()}/0",  # not running: the tier starts it
-        http_port=free_port(),
-        https_port=free_port(),
-        app_port=free_port(),
-        workers=2,
-        pushpin_port=free_port(),
-        publish_port=free_port(),
-        zmq_port=free_block(),
-        purge_port=free_port(),
-    )
-    tier = ProductionTier(settings)
-    try:
-        tier.start(load_demo=True)
+    with running_tier(tmp_path_factory.mktemp("prod-tier"), "dateline_prod_test") as tier:
         yield tier
-    finally:
-        tier.stop()
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def publish(tier, slug, headline):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, start_app_server, wait_for_app_server
 from tests.prodtier import require_programs
 
 BIN = Path(sys.executable).parent
@@ -110,30 +110,9 @@ def app(demo, redis, tmp_path):
     port = free_port()
     env = {**demo.env, "REDIS_URL": f"redis://127.0.0.1:{redis.port}/0"}
     log = (tmp_path / "app.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(BIN / "uvicorn"),
-            "dateline.config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-        ],
-        env=env,
-        cwd=demo.var,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_app_server(port, env, demo.var, log)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/en/", timeout=5).read()  # noqa: S310
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, "no app server"
-            time.sleep(0.3)
+    wait_for_app_server(base, process, 60)
     yield base
     process.terminate()
     process.wait(timeout=15)

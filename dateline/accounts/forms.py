@@ -14,7 +14,7 @@ def clean_display_name(value, *, user=None) -> str:
     on: direction controls are removed; reserved, look-alike and disguised names refused
     (dateline.accounts.names)."""
     if isinstance(value, str):
-        value = strip_bidi_controls(value)
+        value = strip_bidi_controls(value, invisible=False)
     name = clean_text(value, max_length=NAME_MAX)
     if len(name) < 2:
         raise forms.ValidationError(_("A name has at least 2 characters."))

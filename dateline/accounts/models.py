@@ -57,13 +57,41 @@ def display_name(user) -> str:
     name = _profile_name(user) or user.get_full_name()
     if name:
         return name
-    return user.get_username() if user.is_staff else str(_("reader"))
+    return user.get_username() if is_staff_member(user) else str(_("reader"))
 
 
-def is_staff_member(user) -> bool:
-    """Whether what ``user`` writes carries the staff badge: decided by the account's role
-    (a newsroom account), never by the name, which any reader may choose."""
-    return user is not None and user.is_active and user.is_staff
+def newsroom_accounts():
+    """The accounts whose words carry the staff badge and whose names readers may not take:
+    active, and a superuser, a Django staff user, or in a group that may enter the newsroom
+    (every role of dateline.newsroom.roles). Decided by the account's role, never by the name,
+    which any reader may choose."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    newsroom = Q(is_superuser=True) | Q(is_staff=True)
+    newsroom |= Q(
+        groups__permissions__codename="access_admin",
+        groups__permissions__content_type__app_label="wagtailadmin",
+    )
+    return get_user_model().objects.filter(newsroom, is_active=True).distinct()
+
+
+def staff_member_ids(user_ids) -> set[int]:
+    """Those of ``user_ids`` that are newsroom accounts (one query however many ids)."""
+    ids = {pk for pk in user_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(newsroom_accounts().filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def is_staff_member(user, staff_ids: set[int] | None = None) -> bool:
+    """Whether what ``user`` writes carries the staff badge (see staff_member_ids); a list
+    passes the ``staff_ids`` it looked up once for all its authors."""
+    if user is None:
+        return False
+    if staff_ids is None:
+        staff_ids = staff_member_ids([user.pk])
+    return user.pk in staff_ids
 
 
 def account_display(user) -> str:

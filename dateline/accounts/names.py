@@ -168,16 +168,15 @@ def check_reserved(name: str) -> None:
 
 def check_taken(name: str, *, user=None) -> None:
     """Refuse a name that is, or looks like, another reader's or a staff member's name."""
-    from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    from dateline.accounts.models import ReaderProfile
+    from dateline.accounts.models import ReaderProfile, newsroom_accounts
 
     keys = name_keys(name)
     others = ReaderProfile.objects.filter(
         Q(name_key__in=keys) | Q(name_key_upper__in=keys) | Q(name_key_lower__in=keys)
     )
-    staff = get_user_model().objects.filter(is_staff=True)
+    staff = newsroom_accounts()
     if user is not None and user.pk is not None:
         others = others.exclude(user=user)
         staff = staff.exclude(pk=user.pk)

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from dateline.accounts.forms import DeleteAccountForm, ProfileForm
-from dateline.accounts.models import ReaderProfile, display_name, public_key
+from dateline.accounts.models import ReaderProfile, display_name, is_staff_member, public_key
 from dateline.accounts.registry import account_deleting, export_all
 
 
@@ -61,7 +61,7 @@ def delete_account(request):
     form = DeleteAccountForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        if user.is_staff:
+        if is_staff_member(user):
             form.add_error(None, _("Newsroom accounts are deleted by an administrator."))
         else:
             with transaction.atomic():

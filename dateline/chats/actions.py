@@ -23,13 +23,14 @@ RATE_COUNT, RATE_SECONDS = 20, 30
 MUTE_MAX_MINUTES = 30 * 24 * 60
 
 
-def as_json(message: ChatMessage) -> dict:
-    """A message as the page's script gets it: the text is plain text, to be shown as such."""
+def as_json(message: ChatMessage, staff_ids: set[int] | None = None) -> dict:
+    """A message as the page's script gets it: the text is plain text, to be shown as such.
+    A list passes the staff among its authors, looked up once (staff_member_ids)."""
     return {
         "id": message.pk,
         "author": display_name(message.user),
         "author_key": public_key(message.user),
-        "author_staff": is_staff_member(message.user),
+        "author_staff": is_staff_member(message.user, staff_ids),
         "text": message.text,
         "created_at": message.created_at.isoformat(),
     }

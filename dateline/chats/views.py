@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from dateline import limits
+from dateline.accounts.models import staff_member_ids
 from dateline.chats import actions, presence
 from dateline.chats.access import ChatRefused, access_chat_room, visible_rooms
 from dateline.chats.models import ChatRoom
@@ -90,11 +91,12 @@ def messages(request, lang: str, slug: str):
         return JsonResponse({"error": _("That is not a page of messages.")}, status=400)
     position = current_event_id([chat_room.channel])  # before reading, see docs/live.md
     page, older = actions.history(chat_room, int(before) if before else None)
+    staff = staff_member_ids([message.user_id for message in page])
     return JsonResponse(
         {
             "room": {"id": chat_room.pk, "title": chat_room.title, "open": chat_room.is_open},
             "last_event_id": position,
-            "messages": [actions.as_json(message) for message in page],
+            "messages": [actions.as_json(message, staff) for message in page],
             "older": older,
         },
         json_dumps_params={"ensure_ascii": False},

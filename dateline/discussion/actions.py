@@ -60,13 +60,15 @@ def render_text(text: str) -> str:
     )
 
 
-def as_json(comment: Comment) -> dict:
+def as_json(comment: Comment, staff_ids: set[int] | None = None) -> dict:
+    """A comment as the page's script gets it; a list passes the staff among its authors,
+    looked up once (accounts.models.staff_member_ids)."""
     return {
         "id": comment.pk,
         "parent": comment.parent_id,
         "author": display_name(comment.user),
         "author_key": author_key(comment.user),
-        "author_staff": is_staff_member(comment.user),
+        "author_staff": is_staff_member(comment.user, staff_ids),
         "created_at": comment.created_at.isoformat(),
         "edited": comment.edited_at is not None,
         "html": render_text(comment.text),

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Page
 
+from dateline.accounts.models import staff_member_ids
 from dateline.discussion import actions
 from dateline.discussion.models import Comment
 from dateline.live.events import current_event_id
@@ -99,13 +100,19 @@ def comments(request, page_id):
     )
     more = len(top) > PAGE_SIZE
     top = top[:PAGE_SIZE]
+    staff = staff_member_ids(
+        [c.user_id for c in top] + [r.user_id for c in top for r in c.replies.all()]
+    )
     return JsonResponse(
         {
             "count": published.count(),
             "mode": actions.mode_of(page),
             "last_event_id": position,
             "comments": [
-                dict(actions.as_json(c), replies=[actions.as_json(r) for r in c.replies.all()])
+                dict(
+                    actions.as_json(c, staff),
+                    replies=[actions.as_json(r, staff) for r in c.replies.all()],
+                )
                 for c in top
             ],
             "next": top[-1].pk if more else None,

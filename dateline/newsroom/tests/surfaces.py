@@ -73,14 +73,15 @@ def public_surfaces(story: ArticlePage) -> list[str]:
 
 def surfaces_showing(client, story: ArticlePage) -> list[str]:
     """Return the public surfaces that show ``story``: its headline (which the lead photo's
-    caption repeats) or its address. Every surface must answer 200, except the photographer's
-    page, which is not found while none of their photos is public."""
+    caption repeats) or its address. Every surface must answer 200, except the photographer's,
+    the tag's and the writer's pages (and their feeds), which are not found while none of
+    their photos or stories is public."""
     story = ArticlePage.objects.get(pk=story.pk)
     needles = [story.title, story.url]
     showing = []
     for path in public_surfaces(story):
         response = client.get(path)
-        if response.status_code == 404 and path.startswith("/mediabank/photographers/"):
+        if response.status_code == 404 and _absent_until_public(path):
             continue
         assert response.status_code == 200, (path, response.status_code)
         body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -112,3 +113,9 @@ def answer(client, story: ArticlePage, status: int) -> bool:
     statuses = story_addresses(client, story)
     assert set(statuses.values()) == {status}, statuses
     return True
+
+
+def _absent_until_public(path: str) -> bool:
+    return path.startswith("/mediabank/photographers/") or any(
+        part in path for part in ("/tags/surfacetag/", "/people/surface-writer/")
+    )
