@@ -59,14 +59,42 @@ def _status(field: str) -> int:
     return 0
 
 
+def _django_connections() -> dict:
+    """The database connections the caller's code uses now, by alias (none without Django)."""
+    try:
+        from django.conf import settings
+        from django.db import connections
+    except ImportError:
+        return {}
+    if not settings.configured:
+        return {}
+    return {alias: connections[alias] for alias in connections}
+
+
+def _keep_connections(found: dict) -> None:
+    """Give the child the very connections its parent's code used. Django keeps them per
+    thread, or per event loop where one runs in the thread (Playwright's, in a session with
+    browser tests); a forked child has no running loop (asyncio checks the process id), so
+    it would look in another place, open new connections and, on SQLite's shared in-memory
+    test database, find the tables locked by the parent's open transaction."""
+    if not found:
+        return
+    from django.db import connections
+
+    for alias, connection in found.items():
+        connections[alias] = connection
+
+
 def bounded(function, *args, seconds: float = SECONDS, megabytes: int = MEGABYTES, **kwargs):
     """Call ``function(*args, **kwargs)`` in a forked child; return an Outcome. The child's
     address space may grow by four times ``megabytes`` (virtual memory runs ahead of resident
     memory) and it is killed ``seconds`` + 5 after it starts; the test judges the figures."""
+    connections = _django_connections()
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
         os.close(reader)
+        _keep_connections(connections)
         outcome = Outcome()
         try:
             with contextlib.suppress(OSError):

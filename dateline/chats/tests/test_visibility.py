@@ -14,6 +14,7 @@ from dateline.chats.access import hidden_room_ids
 from dateline.chats.models import ChatMessage, ChatRoom
 from dateline.chats.tests.conftest import send
 from dateline.live.channels import ChannelManager, hidden_channels
+from dateline.live.tests.test_grip_opens import run_apart
 
 HOUR = dt.timedelta(hours=1)
 
@@ -120,7 +121,7 @@ def test_the_apps_own_stream_refuses_the_rooms_channel(secret_room):
         "headers": [],
         "query_string": f"channel=edition-en&channel={secret_room.channel}&lastEventId=".encode(),
     }
-    asyncio.run(asyncio.wait_for(serve_stream(scope, receive, record), 10))
+    run_apart(asyncio.wait_for(serve_stream(scope, receive, record), 10))
     assert sent[0]["status"] == 404
     assert b"No such channel" in b"".join(m.get("body", b"") for m in sent)
 

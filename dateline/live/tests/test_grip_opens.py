@@ -2,6 +2,7 @@
 is told to hold, and what is refused before anything is held."""
 
 import asyncio
+import threading
 import time
 
 import jwt
@@ -47,7 +48,7 @@ def call(app, query=b"channel=edition-en", headers=()):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_apart(app(scope, receive, send))
     start = sent[0]
     return (
         start["status"],
@@ -121,3 +122,22 @@ def test_the_embedded_tier_refuses_the_stream_of_a_chat_room_readers_may_not_see
 
     status, headers, body = call(serve_stream, b"channel=edition-en&channel=chat-424242")
     assert (status, body) == (404, "No such channel: 'chat-424242'.\n")
+
+
+def run_apart(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own: the browser tests' Playwright keeps
+    an event loop running in the main thread, where asyncio.run() refuses to start."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

@@ -28,7 +28,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Scheduler running: looking every {interval:g} s.")
         runs = changes = 0
         while not stop.is_set():
-            changes += self.run_due()
+            try:
+                changes += self.run_due()
+            except Exception as error:  # noqa: BLE001 - a database away or locked for a while
+                self.stderr.write(f"{timezone.now():%H:%M:%S} scheduler error: {error!r}")
+                refresh_connections()
             runs += 1
             if once:
                 break
