@@ -42,6 +42,11 @@ def publish(tier, slug, headline):
     tier.dateline("load-stories", str(path), "--publish")
 
 
+def front_cached_with(headline, tier) -> bool:
+    status, headers, text = fetch(tier.s.url + "/en/")
+    return status == 200 and headline in text and headers["X-Proxy-Cache"] == "HIT"
+
+
 def wait_until(check, seconds=10):
     deadline = time.monotonic() + seconds
     while not check():
@@ -148,6 +153,11 @@ def test_live_readers_through_pushpin_miss_nothing_while_the_app_restarts_under_
     loader.start()
     try:
         publish(prod, "restart-before", "Before The Restart")
+        # The publish purged the front: nginx has it again (and the purge sent again half a
+        # second later has passed) before the app goes away, as a busy front would.
+        for _ in range(2):
+            wait_until(lambda: front_cached_with("Before The Restart", prod), seconds=30)
+            time.sleep(1)
         prod.stop_app()
         # While no app server runs, a command still publishes: stored, and pushed by Pushpin.
         publish(prod, "restart-during", "During The Restart")
