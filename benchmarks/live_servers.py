@@ -325,3 +325,23 @@ class Production(Embedded):
 
     def alive(self) -> bool:
         return super().alive() and self.pushpin.poll() is None and self.zurl.poll() is None
+
+
+def tier_settings(var, database_url: str, workers: int):
+    """The production tier's settings for a benchmark: ``var``, ``database_url`` and
+    ``workers`` given, every port free, Redis not running yet (the tier starts it)."""
+    from dateline.production.tier import Settings
+
+    return Settings(
+        var=var,
+        database_url=database_url,
+        redis_url=f"redis://127.0.0.1:{free_port()}/0",
+        http_port=free_port(),
+        https_port=free_port(),
+        app_port=free_port(),
+        workers=workers,
+        pushpin_port=free_port(),
+        publish_port=free_port(),
+        zmq_port=free_block(),
+        purge_port=free_port(),
+    )

@@ -37,8 +37,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from benchmarks.live_servers import free_block, free_port
-from dateline.production.tier import BIN, NEEDS, ProductionTier, Settings
+from benchmarks.live_servers import free_port, tier_settings
+from dateline.production.tier import BIN, NEEDS, ProductionTier
 
 WORKERS = 2
 DURATION = 10
@@ -209,19 +209,7 @@ def run() -> None:
 
     var = Path(tempfile.mkdtemp(prefix="dateline-bench-prod-"))
     name = f"dateline_bench_{secrets.token_hex(4)}"
-    settings = Settings(
-        var=var,
-        database_url=POSTGRES.rsplit("/", 1)[0] + f"/{name}",
-        redis_url=f"redis://127.0.0.1:{free_port()}/0",
-        http_port=free_port(),
-        https_port=free_port(),
-        app_port=free_port(),
-        workers=WORKERS,
-        pushpin_port=free_port(),
-        publish_port=free_port(),
-        zmq_port=free_block(),
-        purge_port=free_port(),
-    )
+    settings = tier_settings(var, POSTGRES.rsplit("/", 1)[0] + f"/{name}", WORKERS)
     tier = ProductionTier(settings, out=sys.stdout)
     servers: list[Server] = []
     print(f"Starting the production tier in {var} (PostgreSQL database {name}) …", flush=True)

@@ -30,9 +30,9 @@ import time
 from pathlib import Path
 
 from benchmarks.live_clients import raise_open_files_limit
-from benchmarks.live_servers import free_block, free_port
+from benchmarks.live_servers import tier_settings
 from benchmarks.stream_readers import Fleet, summary
-from dateline.production.tier import NEEDS, ProductionTier, Settings
+from dateline.production.tier import NEEDS, ProductionTier
 
 WORKERS = 2
 CHANNEL = "edition-en"
@@ -105,19 +105,7 @@ def run() -> None:
         print(f"stream_faults: open files limited to {limit}; readers may fail to connect.")
     var = Path(tempfile.mkdtemp(prefix="dateline-bench-faults-"))
     name = f"dateline_bench_{secrets.token_hex(4)}"
-    settings = Settings(
-        var=var,
-        database_url=POSTGRES.rsplit("/", 1)[0] + f"/{name}",
-        redis_url=f"redis://127.0.0.1:{free_port()}/0",
-        http_port=free_port(),
-        https_port=free_port(),
-        app_port=free_port(),
-        workers=WORKERS,
-        pushpin_port=free_port(),
-        publish_port=free_port(),
-        zmq_port=free_block(),
-        purge_port=free_port(),
-    )
+    settings = tier_settings(var, POSTGRES.rsplit("/", 1)[0] + f"/{name}", WORKERS)
     tier = ProductionTier(settings, out=sys.stdout)
     fleet = None
     print(f"Starting the production tier in {var} (PostgreSQL database {name}) …", flush=True)

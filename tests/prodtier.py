@@ -105,9 +105,8 @@ class TLSSSEClient(SSEClient):
 def running_tier(folder, database_prefix: str, *, workers: int = 2):
     """The production tier with the demo content, on free ports, in ``folder`` and a
     throwaway PostgreSQL database ``<database_prefix>_<hex>``; stopped and dropped after."""
-    from dateline.production.tier import NEEDS, ProductionTier, Settings
-    from tests.conftest import free_port
-    from tests.test_pushpin import free_block
+    from benchmarks.live_servers import tier_settings
+    from dateline.production.tier import NEEDS, ProductionTier
 
     require_programs(*NEEDS)
     require_purge_module()
@@ -115,19 +114,7 @@ def running_tier(folder, database_prefix: str, *, workers: int = 2):
     import psycopg
 
     name = f"{database_prefix}_{secrets.token_hex(4)}"
-    settings = Settings(
-        var=folder,
-        database_url=server.rsplit("/", 1)[0] + f"/{name}",
-        redis_url=f"redis://127.0.0.1:{free_port()}/0",  # not running: the tier starts it
-        http_port=free_port(),
-        https_port=free_port(),
-        app_port=free_port(),
-        workers=workers,
-        pushpin_port=free_port(),
-        publish_port=free_port(),
-        zmq_port=free_block(),
-        purge_port=free_port(),
-    )
+    settings = tier_settings(folder, server.rsplit("/", 1)[0] + f"/{name}", workers)
     tier = ProductionTier(settings)
     try:
         tier.start(load_demo=True)
