@@ -40,7 +40,8 @@ def desk(request):
     language = request.GET.get("language", "").strip()
     if language:
         items = items.filter(language__istartswith=language)
-    text = request.GET.get("q", "").strip()[:200]
+    # A NUL byte separates words here: PostgreSQL's text cannot hold one, even in a pattern.
+    text = request.GET.get("q", "").replace("\x00", " ").strip()[:200]
     if text:
         items = items.filter(
             Q(headline__icontains=text) | Q(summary__icontains=text) | Q(body_html__icontains=text)
