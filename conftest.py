@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image
 
+# The local servers hostile wire material is fetched from, for any test (tests/hostile/servers.py).
+pytest_plugins = ["tests.hostile.servers"]
+
 REPO_ROOT = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("DATELINE_SHARED", REPO_ROOT.parent / "shared"))
 SECTIONS = [

@@ -13,9 +13,7 @@ import pytest
 
 from dateline.production.nginx import PURGE_MODULE, NginxSite
 from tests.conftest import free_port
-
-SECRET = b"original with GPS"
-PUBLIC = b"public rendition"
+from tests.hostile.media_paths import ATTACK_PATHS, PUBLIC, SECRET, lay_out_media
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("nginx") or not PURGE_MODULE.exists() or not shutil.which("openssl"),
@@ -27,13 +25,7 @@ pytestmark = pytest.mark.skipif(
 def nginx(tmp_path_factory):
     base = tmp_path_factory.mktemp("nginx-media")
     media = base / "media"
-    (media / "images").mkdir(parents=True)
-    (media / "original_images").mkdir()
-    (media / "images" / "harbour.fill-400x300.jpg").write_bytes(PUBLIC)
-    (media / "original_images" / "secret.jpg").write_bytes(SECRET)
-    (media / "private.txt").write_bytes(SECRET)
-    os.symlink(media / "original_images" / "secret.jpg", media / "images" / "link.jpg")
-    os.symlink("../original_images", media / "images" / "originals")
+    lay_out_media(media)
     static = base / "static"
     static.mkdir()
     cert, key = base / "cert.pem", base / "key.pem"
@@ -99,32 +91,11 @@ def test_nginx_serves_a_rendition(nginx):
     assert fetch(nginx, "/media/images/harbour.fill-400x300.jpg") == (200, PUBLIC)
 
 
-@pytest.mark.parametrize(
-    "address",
-    [
-        "/media/images/../original_images/secret.jpg",
-        "/media/images/%2e%2e/original_images/secret.jpg",
-        "/media/images/%2E%2E%2Foriginal_images%2Fsecret.jpg",
-        "/media/images/..%2foriginal_images/secret.jpg",
-        "/media/images//../original_images/secret.jpg",
-        "//media//images/../original_images/secret.jpg",
-        "/media/images/./../original_images/secret.jpg",
-        "/media/images/%252e%252e/original_images/secret.jpg",
-        "/media/images/..%5coriginal_images%5csecret.jpg",
-        "/media/images/..\\original_images\\secret.jpg",
-        "/media/images/../original_images/secret.jpg%00.jpg",
-        "/media/images/%2e%2e/private.txt",
-        "/media/images../original_images/secret.jpg",
-        "/media/original_images/secret.jpg",
-        "/media/private.txt",
-        "/media/images/link.jpg",
-        "/media/images/originals/secret.jpg",
-        "/media/images/",
-        "/media/images/../../../../etc/passwd",
-    ],
-)
+@pytest.mark.parametrize("address", ATTACK_PATHS)
 def test_nginx_serves_nothing_else_under_media(nginx, address):
     status, body = fetch(nginx, address)
-    assert status in (400, 403, 404)
+    # An address that nginx normalises out of /media/ goes to the app servers, which are not
+    # running here (502); the app answers those by its own route (test_media_route.py).
+    assert status in (400, 403, 404, 502)
     assert SECRET not in body
     assert b"root:" not in body

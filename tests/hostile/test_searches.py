@@ -5,8 +5,8 @@ no 5xx, no traceback, within 10 s and 256 MB (tests/hostile/bounds.py), every bo
 string in one bounded child."""
 
 import pytest
-from django.core.cache import caches
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.test import Client
 
 from dateline.editions.actions import create_edition

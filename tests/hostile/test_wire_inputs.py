@@ -11,20 +11,16 @@ than 256 MB. Large inputs are made here from recipes.
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
 import re
 import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from dateline.wire import fetching
 from tests.hostile.bounds import CORPUS, bounded, corpus
 
 KINDS = {"feeds": "feed", "ninjs": "ninjs", "newsml": "newsml", "pages": "html"}
@@ -133,37 +129,6 @@ def material(tmp_path):
     return make
 
 
-class _Serve(http.server.BaseHTTPRequestHandler):
-    files: dict[str, Path] = {}
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        path = self.files.get(self.path)
-        if path is None:
-            self.send_error(404)
-            return
-        data = path.read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server(monkeypatch):
-    """A local server for the fetch entry point, allowed through the test allowance only."""
-    _Serve.files = {}
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Serve)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    port = httpd.server_address[1]
-    monkeypatch.setattr(fetching, "TEST_ALLOWANCE", frozenset({("127.0.0.1", port)}))
-    yield f"http://127.0.0.1:{port}", _Serve.files
-    httpd.shutdown()
-    httpd.server_close()
-
-
 @pytest.fixture
 def drop_root(settings, tmp_path):
     root = tmp_path / "wire-drop"
@@ -255,7 +220,7 @@ ENTRY_KINDS = ["feeds", "ninjs", "newsml"]
     ids=[f"{kind}/{param.id}" for kind in ENTRY_KINDS for param in _inputs(kind)],
 )
 def test_wire_material_through_every_entry_point(
-    kind, path, maker, material, edition, drop_root, server, settings
+    kind, path, maker, material, edition, drop_root, wire_server, settings
 ):
     settings.WIRE_FETCH_SECONDS = 5
     source = material(path, maker)
@@ -268,8 +233,8 @@ def test_wire_material_through_every_entry_point(
     _check_ingest(report, name, dry_run=True)
 
     # The same document fetched from an address.
-    base, files = server
-    files[f"/{source.name}"] = source
+    base, routes = wire_server
+    routes[f"/{source.name}"] = (200, {}, source)
     url = f"{base}/{source.name}"
     report = _check(bounded(_command, "ingest", url), url)
     _check_ingest(report, url)
@@ -293,7 +258,7 @@ def test_wire_material_through_every_entry_point(
     "path, maker", [p.values for p in _inputs("pages")], ids=[p.id for p in _inputs("pages")]
 )
 def test_pages_through_every_entry_point(
-    path, maker, material, edition, drop_root, server, settings
+    path, maker, material, edition, drop_root, wire_server, settings
 ):
     settings.WIRE_FETCH_SECONDS = 5
     source = material(path, maker)
@@ -313,8 +278,8 @@ def test_pages_through_every_entry_point(
     report = _check(bounded(_command, "ingest", name, "--format", fmt), name)
     _check_ingest(report, name)
 
-    base, files = server
-    files[f"/{source.name}"] = source
+    base, routes = wire_server
+    routes[f"/{source.name}"] = (200, {}, source)
     url = f"{base}/{source.name}"
     report = _check(bounded(_command, "import-page", url), url)
     if report["refused"]:
@@ -329,40 +294,6 @@ def test_pages_through_every_entry_point(
     report = _check(bounded(_poll, "pages", "html"), f"poll of {name}")
     if report["last_error"]:
         assert report["items"] == 0
-
-
-@pytest.fixture
-def trickler(monkeypatch):
-    """A local server that sends its answer a byte every 0.2 s, without end."""
-    from tests.conftest import free_port
-
-    port = free_port()
-    listener = socket.create_server(("127.0.0.1", port))
-    monkeypatch.setattr(fetching, "TEST_ALLOWANCE", frozenset({("127.0.0.1", port)}))
-    stop = threading.Event()
-
-    def answer(connection):
-        with connection:
-            connection.recv(65536)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n")
-            while not stop.wait(0.2):
-                try:
-                    connection.sendall(b" ")
-                except OSError:
-                    return
-
-    def serve():
-        while True:
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=answer, args=(connection,), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    stop.set()
-    listener.close()
 
 
 @pytest.mark.django_db

@@ -1,17 +1,14 @@
 """Hostile input is refused within seconds and small memory, and other sources go on."""
 
 import gzip
-import http.server
 import io
 import resource
-import socket
 import threading
 import time
 
 import pytest
 from django.core.management import call_command
 
-from dateline.wire import fetching
 from dateline.wire.fetching import FetchError, fetch
 from dateline.wire.ingest import ingest_source
 from dateline.wire.models import WireItem, WireSource
@@ -73,42 +70,6 @@ def test_it_refuses_a_50_mb_feed_before_parsing_it(tmp_path):
     assert time.monotonic() - started < 5
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    routes: dict = {}
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        status, headers, body = self.routes[self.path]
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        if isinstance(body, bytes):
-            self.wfile.write(body)
-        else:
-            for chunk in body():
-                try:
-                    self.wfile.write(chunk)
-                except OSError:
-                    return
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server(monkeypatch):
-    """A local HTTP server that the fetcher may reach only through the test allowance."""
-    _Handler.routes = {}
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    port = httpd.server_address[1]
-    monkeypatch.setattr(fetching, "TEST_ALLOWANCE", frozenset({("127.0.0.1", port)}))
-    yield f"http://127.0.0.1:{port}", _Handler.routes
-    httpd.shutdown()
-    httpd.server_close()
-
-
 def test_it_refuses_loopback_private_and_link_local_addresses():
     for url in (
         "http://127.0.0.1/feed",
@@ -128,8 +89,8 @@ def test_it_refuses_loopback_private_and_link_local_addresses():
             fetch(url)
 
 
-def test_the_test_allowance_is_one_address_and_port(server):
-    base, routes = server
+def test_the_test_allowance_is_one_address_and_port(wire_server):
+    base, routes = wire_server
     routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, FEED)
     assert fetch(f"{base}/feed").content == FEED
     other_port = "http://127.0.0.1:1/feed"
@@ -137,8 +98,8 @@ def test_the_test_allowance_is_one_address_and_port(server):
         fetch(other_port)
 
 
-def test_it_refuses_a_redirect_to_loopback(server):
-    base, routes = server
+def test_it_refuses_a_redirect_to_loopback(wire_server):
+    base, routes = wire_server
     routes["/feed"] = (302, {"Location": "http://127.0.0.1:9/secret"}, b"")
     started = time.monotonic()
     with pytest.raises(FetchError, match="127.0.0.1, which is not a public address"):
@@ -146,8 +107,8 @@ def test_it_refuses_a_redirect_to_loopback(server):
     assert time.monotonic() - started < 5
 
 
-def test_it_refuses_a_gzip_bomb_quickly_and_in_small_memory(server):
-    base, routes = server
+def test_it_refuses_a_gzip_bomb_quickly_and_in_small_memory(wire_server):
+    base, routes = wire_server
     bomb = gzip.compress(b"\0" * (200 * 2**20), compresslevel=9)  # 200 MB inflated
     assert len(bomb) < 300_000
     routes["/bomb"] = (
@@ -163,8 +124,8 @@ def test_it_refuses_a_gzip_bomb_quickly_and_in_small_memory(server):
     assert _max_rss_mb() - before < 60
 
 
-def test_it_stops_reading_an_endless_answer(server):
-    base, routes = server
+def test_it_stops_reading_an_endless_answer(wire_server):
+    base, routes = wire_server
 
     def endless():
         while True:
@@ -178,8 +139,8 @@ def test_it_stops_reading_an_endless_answer(server):
 
 
 @pytest.mark.django_db
-def test_a_hostile_source_fails_alone_and_the_others_are_ingested(server, edition):
-    base, routes = server
+def test_a_hostile_source_fails_alone_and_the_others_are_ingested(wire_server, edition):
+    base, routes = wire_server
     routes["/good"] = (200, {"Content-Type": "application/rss+xml"}, FEED)
     routes["/bomb"] = (200, {"Content-Type": "application/rss+xml"}, BILLION_LAUGHS)
     routes["/redirect"] = (302, {"Location": "http://10.1.2.3/"}, b"")
@@ -242,12 +203,12 @@ def test_a_page_of_900000_paragraphs_is_refused_quickly(tmp_path):
 
 
 @pytest.mark.django_db
-def test_sources_are_polled_side_by_side_each_with_its_own_deadline(server, edition, settings):
+def test_sources_are_polled_side_by_side_each_with_its_own_deadline(wire_server, edition, settings):
     """A slow source is still answering when the next one is fetched: polls do not queue."""
     # The slow source's answer waits (up to 6 s) for the good one's fetch, within its own
     # deadline: polled one after another, the good one would only be fetched after it.
     settings.WIRE_FETCH_SECONDS = 8
-    base, routes = server
+    base, routes = wire_server
     good_fetched = threading.Event()
     seen = {}
 
@@ -276,47 +237,6 @@ def test_sources_are_polled_side_by_side_each_with_its_own_deadline(server, edit
     assert "took longer than 8 s" in slow_source.last_error
     assert good_source.last_error == ""
     assert list(WireItem.objects.values_list("headline", flat=True)) == ["Fine story"]
-
-
-@pytest.fixture
-def trickler(monkeypatch):
-    """A local server that answers one byte at a time, every 0.2 s, for as long as the client
-    waits: its headers (``/headers``) or, after complete headers, its body (``/body``)."""
-    from tests.conftest import free_port
-
-    port = free_port()
-    listener = socket.create_server(("127.0.0.1", port))
-    monkeypatch.setattr(fetching, "TEST_ALLOWANCE", frozenset({("127.0.0.1", port)}))
-    stop = threading.Event()
-
-    def answer(connection):
-        with connection:
-            request = connection.recv(65536)
-            if b"/body" in request:
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
-                drip = b"<" * 100_000
-            else:
-                drip = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 60_000
-            for byte in drip:
-                if stop.wait(0.2):
-                    return
-                try:
-                    connection.sendall(bytes([byte]))
-                except OSError:
-                    return
-
-    def serve():
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=answer, args=(connection,), daemon=True).start()
-
-    threading.Thread(target=serve, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    stop.set()
-    listener.close()
 
 
 @pytest.mark.parametrize("part", ["headers", "body"])
