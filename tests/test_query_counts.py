@@ -18,11 +18,11 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
-HOME_FRONT = 22
+HOME_FRONT = 18
 SECTION_FRONT = 16  # page 1 is laid out from the page of stories it shows: no second query
 TAG_PAGE = 14
 AUTHOR_PAGE = 14
-ARTICLE = 49
+ARTICLE = 30
 ARCHIVE = 12
 DATE_ARCHIVE = 24
 SEARCH = 19

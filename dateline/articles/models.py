@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -75,8 +75,63 @@ class ArticleQuerySet(PageQuerySet):
             "lead_photo__photographer",
         ).prefetch_related("lead_photo__renditions")
 
+    def for_story_page(self):
+        """Load with each story what its own page shows of it beside the body (edition,
+        locale, primary section, lead photo with its photographer, bylines, tags, corrections,
+        further sections), and whether readers may see it (``readable``), in a fixed number of
+        queries. The photos' renditions are loaded by the page (ArticlePage.get_context)."""
+        return (
+            self.annotate(readable=Exists(ArticlePage.objects.visible().filter(pk=OuterRef("pk"))))
+            .select_related(
+                "locale",
+                "edition",
+                "edition__locale",
+                "primary_section",
+                "primary_section__edition",
+                "lead_photo",
+                "lead_photo__photographer",
+            )
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+                "tags",
+                "corrections",
+                "further_sections",
+            )
+        )
+
 
 ArticleManager = PageManager.from_queryset(ArticleQuerySet)
+
+
+def photo_copies(lookup: str, *uses: str) -> Prefetch:
+    """Return a prefetch of the renditions at ``lookup`` ("renditions" from photos,
+    "lead_photo__renditions" from stories) made for the uses ``uses`` only (named in
+    dateline.mediabank.renditions). A photo has about 40 copies, one per size and format of
+    every use, the media bank's and the exports' included: a page loads those it shows."""
+    from dateline.mediabank.models import PhotoRendition
+    from dateline.mediabank.renditions import named
+
+    specs = sorted({spec for use in uses for spec in named(use).all_specs()})
+    return Prefetch(lookup, queryset=PhotoRendition.objects.filter(filter_spec__in=specs))
+
+
+def route_to_story(parent: Page, request, path_components, levels_below: int):
+    """Return the route to the story ``path_components`` names when it is ``levels_below``
+    levels under ``parent`` (its edition or a date bucket), else None.
+
+    A story's address goes down the year, month and day buckets, and Wagtail would read each
+    level and then its specific row (two queries a level). The story is found here in one
+    query, by its slug under ``parent``, with what its page shows of it (for_story_page);
+    anything else (a bucket, live coverage, a story's sub-path, a miss) is left to Wagtail."""
+    if len(path_components) != levels_below:
+        return None
+    wanted = parent.url_path + "/".join(path_components) + "/"
+    for story in ArticlePage.objects.for_story_page().filter(
+        slug=path_components[-1], depth=parent.depth + levels_below, path__startswith=parent.path
+    ):
+        if story.url_path == wanted:
+            return story.route(request, [])
+    return None
 
 
 class ArchivePage(Page):
@@ -97,6 +152,11 @@ class ArchivePage(Page):
     class Meta:
         verbose_name = _("date archive")
         verbose_name_plural = _("date archives")
+
+    def route(self, request, path_components):
+        levels_below = 3 - (self.month is not None) - (self.day is not None)
+        found = route_to_story(self, request, path_components, levels_below)
+        return found or super().route(request, path_components)
 
     @property
     def period_label(self) -> str:
@@ -419,7 +479,10 @@ class ArticlePage(Page):
         if not path_components:
             if self.withdrawn_at and self.was_public:
                 return RouteResult(self)
-            if not ArticlePage.objects.visible().filter(pk=self.pk).exists():
+            readable = getattr(self, "readable", None)  # when routed by ArchivePage.route
+            if readable is None:
+                readable = ArticlePage.objects.visible().filter(pk=self.pk).exists()
+            if not readable:
                 raise Http404("No such story")
         return super().route(request, path_components)
 
@@ -446,18 +509,29 @@ class ArticlePage(Page):
             self.edition_id = self._edition_from_tree()
         if self.pk:  # a preview of a story not saved yet has nothing stored to load
             # The page and its JSON-LD read these several times: load each once.
+            # (Nothing more for a story routed here: ArchivePage.route loaded them.)
             prefetch_related_objects(
-                [self], "bylines__person", "tags", "corrections", "further_sections"
+                [self],
+                Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+                "tags",
+                "corrections",
+                "further_sections",
             )
-        context["story_cards"] = story_cards_for(self)
-        # Photos placed in the body: their renditions and photographers (credit lines) in one
-        # query each, however many there are.
+        context["story_cards"] = cards = story_cards_for(self)
+        # Photos placed in the body: their photographers (credit lines) in one query, and the
+        # renditions the page shows of every photo on it (lead, body, cards) in another,
+        # however many there are.
         body_photos = [
             block.value["photo"]
             for block in self.body
             if block.block_type == "image" and block.value["photo"]
         ]
-        prefetch_related_objects(body_photos, "renditions", "photographer")
+        prefetch_related_objects(body_photos, "photographer")
+        photos = [self.lead_photo] if self.lead_photo else []
+        photos += body_photos + [card.lead_photo for card in cards.values() if card.lead_photo]
+        prefetch_related_objects(
+            photos, photo_copies("renditions", "story_lead", "share", "story_photo", "related_card")
+        )
         context["first_paragraph_id"] = next(
             (block.id for block in self.body if block.block_type == "paragraph"), None
         )

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
-from dateline.articles.models import ArchivePage, ArticlePage, ArticleTag, Byline, Correction
+from dateline.articles.models import (
+    ArchivePage,
+    ArticlePage,
+    ArticleTag,
+    Byline,
+    Correction,
+)
 from dateline.editions.models import Edition
 from dateline.people.models import Person
 
@@ -64,8 +70,9 @@ def photos_in_visible_stories(section=None):
 
 def story_cards_for(article: ArticlePage) -> dict[int, ArticlePage]:
     """Return the visible stories that ``article``'s related cards and read-more links point
-    at, keyed by id, loaded for cards in one go. Stories not (yet) visible are left out, so
-    their cards do not show."""
+    at, keyed by id, loaded for cards in one go but for their photos' renditions (the story
+    page loads the few it shows with its own photos'). Stories not (yet) visible are left
+    out, so their cards do not show."""
     ids = {
         block.value["story"].pk
         for block in article.body
@@ -73,9 +80,13 @@ def story_cards_for(article: ArticlePage) -> dict[int, ArticlePage]:
     }
     if not ids:
         return {}
-    return {
-        story.pk: story for story in ArticlePage.objects.visible().filter(pk__in=ids).for_cards()
-    }
+    cards = (
+        ArticlePage.objects.visible()
+        .filter(pk__in=ids)
+        .for_cards()
+        .prefetch_related(None)  # the photos' renditions: the caller loads those it shows
+    )
+    return {story.pk: story for story in cards}
 
 
 def period_bounds(archive: ArchivePage, tz) -> tuple[dt.datetime, dt.datetime]:

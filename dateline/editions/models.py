@@ -83,6 +83,14 @@ class Edition(Page):
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
 
+    def route(self, request, path_components):
+        # A story (/<year>/<month>/<day>/<slug>/) in one query, not two a level down the
+        # date buckets (dateline.articles.models.route_to_story).
+        from dateline.articles.models import route_to_story
+
+        found = route_to_story(self, request, path_components, 4)
+        return found or super().route(request, path_components)
+
     @property
     def language_code(self) -> str:
         return self.locale.language_code

@@ -3,11 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from dateline.articles.listings import newest_listed
-from dateline.articles.models import ArticlePage, StoryListing
+from dateline.articles.models import ArticlePage, StoryListing, photo_copies
 from dateline.fronts.actions import start_of_hour
 from dateline.fronts.models import ReadCount
 
@@ -67,7 +67,15 @@ def home_front(edition) -> Front:
     """Return the home front: the newest top story (else the newest story), the news and
     opinion after it (the first few as its secondaries, the rest as the latest), and a rail
     per kind."""
-    stories = edition_stories(edition).order_by("-published_at")
+    # The lists are read without the edition (every story here is the edition's: it is set on
+    # each at the end, rather than built again for each story and its section) and without
+    # their photos' renditions, loaded at the end for the stories shown, in one query.
+    stories = (
+        ArticlePage.objects.visible()
+        .filter(edition=edition)
+        .select_related("primary_section", "lead_photo", "lead_photo__photographer")
+        .order_by("-published_at")
+    )
     top = stories.filter(is_top_story=True).first() or stories.first()
     rest = stories.exclude(pk=top.pk) if top else stories
     # One query for the newest stories after the lead, split here: the news and opinion give
@@ -84,13 +92,22 @@ def home_front(edition) -> Front:
         Rail(kind, label, list(stories.filter(kind=kind).exclude(pk__in=shown)[:RAIL_COUNT]))
         for kind, label in ((k, ArticlePage.Kind(k).label) for k in RAIL_KINDS)
     ]
-    return Front(
+    front = Front(
         top=top,
         secondaries=secondaries,
         latest=latest,
         rails=[r for r in rails if r.stories],
-        most_read=most_read(edition_stories(edition)),
+        most_read=most_read(stories),
     )
+    cards = [*secondaries, *latest, *front.most_read, *(s for r in front.rails for s in r.stories)]
+    cards += [top] if top else []
+    for story in cards:
+        story.edition = edition
+        if story.primary_section.edition_id == edition.pk:
+            story.primary_section.edition = edition
+    photos = [story.lead_photo for story in cards if story.lead_photo]
+    prefetch_related_objects(photos, photo_copies("renditions", "card_lead", "card"))
+    return front
 
 
 def section_front(section, first_page, stories=None) -> Front:

@@ -23,12 +23,15 @@ def story_item(story: ArticlePage) -> dict:
 
 
 def latest_stories(edition, limit: int = NEWSFEED_SIZE) -> list[ArticlePage]:
-    return list(
+    stories = list(
         ArticlePage.objects.visible()
         .filter(edition=edition)
-        .select_related("edition", "primary_section")
+        .select_related("primary_section")
         .order_by("-published_at", "-pk")[:limit]
     )
+    for story in stories:  # every one is the edition's: not built again for each (a page)
+        story.edition = edition
+    return stories
 
 
 def newsfeed(edition, limit: int = NEWSFEED_SIZE) -> list[dict]:
