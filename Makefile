@@ -21,6 +21,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: install
 	DATELINE_DEMO=1 $(BIN)/dateline migrate --noinput
 	DATELINE_DEMO=1 $(BIN)/dateline load-demo
+	@# Static files with hashed names and their gzip and brotli copies (about a minute the first time).
+	DATELINE_DEMO=1 $(BIN)/dateline collectstatic --noinput -v0
 	@echo ""
 	@echo "  Dateline is running at http://$(HOST):$(PORT)/"
 	@echo "  The newsroom is at http://$(HOST):$(PORT)/admin/ (user: admin, password: dateline-demo)"
