@@ -279,7 +279,7 @@ HASHED_STATIC_FILES = not (DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "dateline.config.staticfiles.StaticFilesStorage"
         if HASHED_STATIC_FILES
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
