@@ -21,6 +21,8 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: install
 	DATELINE_DEMO=1 $(BIN)/dateline migrate --noinput
 	DATELINE_DEMO=1 $(BIN)/dateline load-demo
+	@# Static files with hashed names and their gzip and brotli copies (about a minute the first time).
+	DATELINE_DEMO=1 $(BIN)/dateline collectstatic --noinput -v0
 	@echo ""
 	@echo "  Dateline is running at http://$(HOST):$(PORT)/"
 	@echo "  The newsroom is at http://$(HOST):$(PORT)/admin/ (user: admin, password: dateline-demo)"
@@ -46,9 +48,9 @@ prod: install
 
 # Debian's Chromium for the browser tests, exiftool for the photo metadata tests, Pushpin
 # (with zurl and condure) for the live stream's production tier, nginx-light with its cache
-# purge module, Redis and openssl for the production tier's smoke test, gettext for the
-# catalogue test, and Java and npm for the quality gates (`make node`); under CI=true (or as
-# root) what is missing is installed.
+# purge and brotli static modules, Redis and openssl for the production tier's smoke test,
+# gettext for the catalogue test, and Java and npm for the quality gates (`make node`); under
+# CI=true (or as root) what is missing is installed.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -58,6 +60,8 @@ browser:
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	[ -f /usr/lib/nginx/modules/ngx_http_cache_purge_module.so ] || \
 		missing="$$missing libnginx-mod-http-cache-purge"; \
+	[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || \
+		missing="$$missing libnginx-mod-http-brotli-static"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \

@@ -38,6 +38,8 @@ def set_up_site() -> None:
     print(f"Setting up a demo site in {var} …", flush=True)
     call_command("migrate", verbosity=0)
     call_command("load-demo", verbosity=0)
+    # Pages name their static files by hashed names, which collectstatic makes (as in `make demo`).
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def main(names: list[str]) -> int:

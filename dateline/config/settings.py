@@ -270,15 +270,22 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # In the embedded tier the app serves uploaded media itself; in production nginx does.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Static files get names with a hash of their content (site.3f2a9c1b7d4e.css) and gzip and
+# brotli copies beside them, both made by `dateline collectstatic`: WhiteNoise in the embedded
+# tier, and nginx in production, serve a hashed name as immutable and the compressed copy the
+# browser accepts. A page names no file that collectstatic has not hashed (manifest_strict):
+# run it before serving. Development and tests serve the files as they are in the tree.
+HASHED_STATIC_FILES = not (DEBUG or TESTING)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
-        if not (DEBUG or TESTING)
+        "BACKEND": "dateline.config.staticfiles.StaticFilesStorage"
+        if HASHED_STATIC_FILES
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# The collected files only: the finders would also serve each file under its plain name.
+WHITENOISE_USE_FINDERS = not HASHED_STATIC_FILES
 
 # --- E-mail: SMTP when EMAIL_HOST is set; otherwise every message is written to var/mail/.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -1,5 +1,6 @@
-// Dateline's page script: the newsfeed, breaking news, the overlay reader, endless reading and
-// live coverage, all fed by one Server-Sent Events stream per page. Pages work without it: the
+// Dateline's page script: the newsfeed, breaking news, the overlay reader and endless reading,
+// all fed by one Server-Sent Events stream per page, which the scripts of the page's other parts
+// (live coverage, the discussion) share. Pages work without it: the
 // newsfeed is a plain list of links and the next story a plain link.
 (function () {
   "use strict";
@@ -375,113 +376,17 @@
     }
   }
 
-  // --- live coverage ------------------------------------------------------------------------
-
-  const coverage = document.querySelector("[data-coverage]");
-  const entryList = coverage && coverage.querySelector(".live-entries");
-  const pinnedBox = coverage && coverage.querySelector(".live-entries__pinned");
-  const keyEvents = coverage && coverage.querySelector(".key-events");
-
-  function entryElement(html) {
-    const template = document.createElement("template");
-    template.innerHTML = html; // rendered by the server from what editors wrote
-    return template.content.firstElementChild;
-  }
-
-  function findEntry(id) {
-    return coverage.querySelector('.live-entry[data-entry="' + Number(id) + '"]');
-  }
-
-  // Entries and key events are newest first. An entry's place is its time (an editor may set
-  // it earlier or later than the moment it was written), then its id, as the server orders them.
-  function comesBefore(time, id, otherTime, otherId) {
-    return time > otherTime || (time === otherTime && id > otherId);
-  }
-
-  function insertInOrder(container, element, time, id, timeOf) {
-    const next = Array.from(container.children).find((other) => {
-      if (other === element || !other.dataset.entry) return false;
-      return comesBefore(time, id, timeOf(other), Number(other.dataset.entry));
-    });
-    container.insertBefore(element, next || null);
-  }
-
-  function entryTime(element) {
-    const time = element.querySelector(".live-entry__time time");
-    return time ? Date.parse(time.dateTime) || 0 : 0;
-  }
-
-  function placeEntry(data) {
-    const element = entryElement(data.html);
-    const existing = findEntry(data.id);
-    if (data.pinned) {
-      const previous = pinnedBox.firstElementChild;
-      if (previous && previous.dataset.entry !== String(data.id)) {
-        previous.classList.remove("live-entry--pinned");
-        const flag = previous.querySelector(".live-entry__flag--pinned");
-        if (flag) flag.remove();
-        insertInOrder(entryList, previous, entryTime(previous), Number(previous.dataset.entry), entryTime);
-      }
-      if (existing) existing.remove();
-      pinnedBox.replaceChildren(element);
-    } else {
-      if (existing) existing.remove();
-      const empty = entryList.querySelector(".live-entries__empty");
-      if (empty) empty.remove();
-      insertInOrder(entryList, element, Date.parse(data.created_at) || 0, Number(data.id), entryTime);
-    }
-    updateKeyEvent(data);
-  }
-
-  function updateKeyEvent(data) {
-    const items = keyEvents.querySelector(".key-events__list");
-    let item = items.querySelector('[data-entry="' + Number(data.id) + '"]');
-    if (!data.key_event) {
-      if (item) item.remove();
-    } else {
-      if (!item) {
-        item = document.createElement("li");
-        item.dataset.entry = String(data.id);
-      }
-      item.dataset.created = data.created_at;
-      const link = document.createElement("a");
-      link.href = "#" + data.anchor;
-      const time = document.createElement("time");
-      time.dateTime = data.created_at;
-      time.textContent = data.time;
-      link.append(time, " " + data.summary);
-      item.replaceChildren(link);
-      insertInOrder(items, item, Date.parse(data.created_at) || 0, Number(data.id),
-        (other) => Date.parse(other.dataset.created) || 0);
-    }
-    keyEvents.hidden = items.children.length === 0;
-  }
-
-  function removeEntry(data) {
-    const existing = findEntry(data.id);
-    if (existing) existing.remove();
-    updateKeyEvent({ id: data.id, key_event: false });
-  }
-
-  function endCoverage() {
-    const ended = coverage.querySelector(".coverage__ended");
-    if (ended) ended.hidden = false;
-    const label = coverage.querySelector(".live-label");
-    if (label) label.remove();
-    // The page stops listening to the coverage; the newsfeed goes on.
-    channels = channels.filter((name) => !name.startsWith("coverage-"));
-    connect();
-  }
-
   // --- the stream ---------------------------------------------------------------------------
 
   let channels = feed.dataset.channels.split(/\s+/).filter(Boolean);
   let lastEventId = feed.dataset.lastEventId;
   let source = null;
+  let ready = false; // until the page's other scripts have run
   const extraHandlers = {};
 
-  // Other scripts of the page (the discussion) add their channel to the page's one stream:
-  // window.datelineStream.add("comments-12", "comments-12:40", {comment: fn, …}).
+  // Other scripts of the page (live coverage, the discussion) add their channel to the page's
+  // one stream: window.datelineStream.add("comments-12", "comments-12:40", {comment: fn, …}),
+  // and take it off again: window.datelineStream.remove("coverage-3").
   window.datelineStream = {
     add(channel, position, handlers) {
       if (!channels.includes(channel)) channels.push(channel);
@@ -499,6 +404,10 @@
       }
       connect();
     },
+    remove(channel) {
+      channels = channels.filter((name) => name !== channel);
+      connect();
+    },
   };
 
   function handler(fn) {
@@ -511,6 +420,7 @@
   }
 
   function connect() {
+    if (!ready) return;
     if (source) source.close();
     if (!channels.length) return;
     const params = new URLSearchParams();
@@ -527,7 +437,6 @@
       // What was missed is no longer stored: reload what the page shows.
       const names = data.channels || [];
       if (names.some((name) => name.startsWith("edition-"))) reloadNewsfeed();
-      if (coverage && names.some((name) => name.startsWith("coverage-"))) location.reload();
     }));
     source.addEventListener("stream-error", () => { source.close(); });
     const current = source;
@@ -541,13 +450,12 @@
     for (const [type, fns] of Object.entries(extraHandlers)) {
       source.addEventListener(type, handler((data) => fns.forEach((fn) => fn(data))));
     }
-    if (coverage) {
-      source.addEventListener("entry", handler(placeEntry));
-      source.addEventListener("entry-update", handler(placeEntry));
-      source.addEventListener("entry-delete", handler(removeEntry));
-      source.addEventListener("ended", handler(endCoverage));
-    }
   }
 
-  connect();
+  // The page's other scripts are deferred like this one and run before DOMContentLoaded: the
+  // stream opens once, with their channels and handlers.
+  document.addEventListener("DOMContentLoaded", () => {
+    ready = true;
+    connect();
+  });
 })();
