@@ -62,10 +62,11 @@ def _send_datagrams() -> None:
         listed = os.listdir(_registry())
     except FileNotFoundError:
         return  # no hub has ever listened on this site
+    own = str(os.getpid())  # this process's hub is rung directly (dateline.live.events)
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         sock.setblocking(False)
         for name in listed:
-            if not name.isdigit():
+            if not name.isdigit() or name == own:
                 continue
             try:
                 sock.sendto(b"!", _address(int(name)))
