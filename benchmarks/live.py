@@ -103,8 +103,8 @@ class Clients:
     def connect(self, n: int, **command) -> dict:
         count = len(self.pipes)
         shares = [n // count + (index < n % count) for index in range(count)]
-        # 100 opens at a time in all: pushpin-proxy answers 502 at once to opens beyond about
-        # that many waiting for zurl (200 at a time failed 87 of 10,000).
+        # 100 opens at a time in all, as one process did: at 200 at a time pushpin-proxy
+        # answered 502 at once to 87 of 10,000 opens, which never reached zurl.
         command["at_once"] = CONNECTING_AT_ONCE // count
         answers = [
             answer
