@@ -151,7 +151,8 @@ class Hub:
         from dateline.live.doorbell import listen
 
         try:
-            await listen(self.bell.set)
+            # The bell of the moment: _start() makes a new one with a new follower.
+            await listen(lambda: self.bell.set())
         except Exception:
             # The poll stands in; the next stream to subscribe starts the doorbell again.
             logger.exception("The live stream's doorbell failed")
