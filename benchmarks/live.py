@@ -10,8 +10,8 @@ Three servers, each started afresh for each N, on 127.0.0.1:
 The N clients run in their own process (benchmarks/live_clients.py). Each tier publishes by the
 ways an event really starts: an editor's request to the app server (the newsroom's breaking news
 toggle, POST /admin/live/breaking/<id>/) and a separate Django process (as a command or the
-scheduler does; benchmarks/live_publisher.py). In the embedded tier the second way is seen
-by the app server only on its next look at the event log, every 0.25 s.
+scheduler does; benchmarks/live_publisher.py). In the embedded tier the second way wakes the
+app server through the doorbell (dateline.live.doorbell: a datagram on SQLite).
 
 Latency is the client's receive time minus the time just before the publish started. Both are
 ``time.monotonic()``, read in different processes: on Linux that is CLOCK_MONOTONIC, one clock
@@ -23,10 +23,17 @@ before the N streams opened (after a warm-up stream and one event by each path) 
 last event, divided by N: the app server for the embedded tier; condure, pushpin-proxy,
 pushpin-handler and zurl, and separately the app server, for the Pushpin tier.
 
-Pushpin refreshes held streams' next links with the app every two minutes, many at once, and
-an event published meanwhile waits for a stream's refresh. The rounds are kept clear of the
-first refresh after the streams opened, and the refreshes logged during them are counted and
-reported under the table.
+Pushpin refreshes held streams' next links with the app (every 50 minutes: the app gives the
+link that timeout), many at once, and an event published meanwhile waits for a stream's
+refresh. The rounds are kept clear of the first refresh after the streams opened, and the
+refreshes logged during them are counted and reported under the table.
+
+The clients are split among processes of at most CLIENTS_PER_PROCESS streams each (10,000
+readers: two), so that no one client process's loop is what the figures measure.
+
+``BENCH_LIVE_SIZES`` (e.g. ``5000,10000``) and ``BENCH_LIVE_TIERS`` (e.g.
+``baseline,pushpin``) choose what runs; by default every tier at 100, 1,000, 5,000 and
+10,000 readers.
 
 A tier's series stops at the first N where a stream does not open, an event does not reach
 every open stream within DELIVERY_TIMEOUT, or the server closes more than 1 % of the streams
@@ -49,24 +56,87 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.utils import timezone
 
-from benchmarks.live_clients import raise_open_files_limit
+from benchmarks.live_clients import CONNECTING_AT_ONCE, raise_open_files_limit
 from benchmarks.live_servers import ROOT, Baseline, Embedded, Pipe, Production, Site, stop
+from dateline.live.grip import NEXT_LINK_REFRESH_SECONDS
 
-SIZES = (100, 1000, 5000)
+SIZES = tuple(
+    int(size) for size in os.environ.get("BENCH_LIVE_SIZES", "100,1000,5000,10000").split(",")
+)
+TIERS = os.environ.get("BENCH_LIVE_TIERS", "baseline,embedded,pushpin").split(",")
 ROUNDS = 3  # events per way of publishing, per N
 DELIVERY_TIMEOUT = 15.0
 # A size fails when more than this share of its streams fail to open or are closed.
 MAX_CLOSED_SHARE = 0.01
-# Pushpin asks the app for each held stream's next link this often (its default, as
-# django-eventstream's Grip-Link gives no timeout), many streams at once; an event published
-# meanwhile waits for a stream's refresh. The rounds are kept clear of the first refresh after
-# the streams opened, and the refreshes logged during them are counted.
-PUSHPIN_REFRESH_SECONDS = 120
+# Pushpin asks the app for each held stream's next link this often, many streams at once; an
+# event published meanwhile waits for a stream's refresh. The rounds are kept clear of the
+# first refresh after the streams opened, and the refreshes logged during them are counted.
+PUSHPIN_REFRESH_SECONDS = NEXT_LINK_REFRESH_SECONDS
 # What one event by one way is given, at most, when the rounds are fitted before a refresh.
 ROUND_ALLOWANCE = 3.0
 # Streams not open this long after the first are counted as failed.
 CONNECT_DEADLINE = 240.0
+CLIENTS_PER_PROCESS = 5000
 STREAM_PATH = "/events/?channel=edition-en"
+
+
+# --- the clients
+
+
+class Clients:
+    """The processes of benchmarks/live_clients.py that one measurement's streams are split
+    among, spoken to as one: each command goes to all of them at once, and their answers are
+    merged."""
+
+    def __init__(self, site: Site, stack: contextlib.ExitStack, processes: int):
+        self.pipes: list[Pipe] = []
+        for _ in range(processes):
+            pipe = site.python("benchmarks.live_clients", timeout=CONNECT_DEADLINE + 60)
+            stack.callback(stop, pipe.process)
+            self.pipes.append(pipe)
+
+    def _each(self, commands: list[dict]) -> list[dict]:
+        for pipe, command in zip(self.pipes, commands, strict=True):
+            pipe.send(**command)
+        return [pipe.read() for pipe in self.pipes]
+
+    def connect(self, n: int, **command) -> dict:
+        count = len(self.pipes)
+        shares = [n // count + (index < n % count) for index in range(count)]
+        # 100 opens at a time in all, as one process did: at 200 at a time pushpin-proxy
+        # answered 502 at once to 87 of 10,000 opens, which never reached zurl.
+        command["at_once"] = CONNECTING_AT_ONCE // count
+        answers = [
+            answer
+            for answer, share in zip(
+                self._each([{"op": "connect", "n": share, **command} for share in shares]),
+                shares,
+                strict=True,
+            )
+            if share
+        ]
+        starts = [answer["first_open"] for answer in answers if answer["first_open"] is not None]
+        return {
+            "connected": sum(answer["connected"] for answer in answers),
+            "failed": sum(answer["failed"] for answer in answers),
+            "error": next((answer["error"] for answer in answers if answer["error"]), ""),
+            "seconds": max(answer["seconds"] for answer in answers),
+            "first_open": min(starts) if starts else None,
+        }
+
+    def arm(self) -> None:
+        self._each([{"op": "arm"}] * len(self.pipes))
+
+    def collect(self, timeout: float) -> dict:
+        answers = self._each([{"op": "collect", "timeout": timeout}] * len(self.pipes))
+        return {
+            "times": [received for answer in answers for received in answer["times"]],
+            "missing": sum(answer["missing"] for answer in answers),
+            "closed": sum(answer["closed"] for answer in answers),
+        }
+
+    def close(self) -> None:
+        self._each([{"op": "close"}] * len(self.pipes))
 
 
 # --- one measurement
@@ -122,14 +192,14 @@ def count_refreshes(log: str, start: int) -> int:
 
 
 def deliver(
-    tier, clients: Pipe, way: str, size: int, timeout: float = DELIVERY_TIMEOUT
+    tier, clients: Clients, way: str, size: int, timeout: float = DELIVERY_TIMEOUT
 ) -> tuple[list[float], float, int]:
     """Publish one event by ``way``; return each open stream's latency, the publish's duration
     and how many streams the server has closed since they opened (a page reconnects, see
     dateline/static/dateline/live.js, so a few are reported, not failed)."""
-    clients.ask(op="arm")
+    clients.arm()
     start, end = tier.publish(way)
-    answer = clients.ask(op="collect", timeout=timeout)
+    answer = clients.collect(timeout)
     if answer["missing"]:
         raise Failed(
             f"{answer['missing']:,} of {size:,} streams had no event "
@@ -145,18 +215,17 @@ def measure(tier_class, site: Site, size: int) -> list[Row]:
     with contextlib.ExitStack() as stack:
         try:
             tier = tier_class(site, stack)
-            clients = site.python("benchmarks.live_clients", timeout=CONNECT_DEADLINE + 60)
-            stack.callback(stop, clients.process)
+            clients = Clients(site, stack, math.ceil(size / CLIENTS_PER_PROCESS))
             # Warm up: one stream, one event by each way, so that what the first event loads
             # is not counted per connection.
-            clients.ask(op="connect", port=tier.port, path=STREAM_PATH, n=1)
+            clients.connect(1, port=tier.port, path=STREAM_PATH)
             for way in tier.ways:
                 deliver(tier, clients, way, 1)
-            clients.ask(op="close")
+            clients.close()
             time.sleep(1)
             before = tier.memory()
-            opened = clients.ask(
-                op="connect", port=tier.port, path=STREAM_PATH, n=size, deadline=CONNECT_DEADLINE
+            opened = clients.connect(
+                size, port=tier.port, path=STREAM_PATH, deadline=CONNECT_DEADLINE
             )
             for row in rows:
                 row.open_rate = opened["connected"] / opened["seconds"]
@@ -182,8 +251,8 @@ def measure(tier_class, site: Site, size: int) -> list[Row]:
                     latencies, duration, closed = deliver(tier, clients, row.way, size)
                     row.latencies += latencies
                     row.publish_times.append(duration)
-                    # A random pause, so that events from another process fall anywhere in
-                    # the embedded tier's 0.25 s poll, not always at the same point of it.
+                    # A random pause, so that events fall anywhere in the embedded tier's
+                    # 0.25 s poll, not always at the same point of it.
                     time.sleep(0.3 + random.uniform(0, 0.25))
             after = tier.memory()
             for row in rows:
@@ -312,7 +381,11 @@ def run(sizes=SIZES) -> None:
     missing = [name for name in ("pushpin", "zurl", "condure") if shutil.which(name) is None]
     limit = raise_open_files_limit()
     site = prepare(Path(settings.VAR_DIR))
-    tiers = [Baseline, Embedded] + ([] if missing else [Production])
+    tiers = [
+        tier
+        for tier in [Baseline, Embedded] + ([] if missing else [Production])
+        if tier.name in TIERS
+    ]
     rows: list[Row] = []
     started = time.monotonic()
     with site.log:

@@ -5,9 +5,9 @@ Driven through stdin and stdout, one JSON object per line, so that the clients n
 process (or an interpreter lock) with the server under test:
 
 - ``{"op": "connect", "port": 8000, "path": "/events/?channel=edition-en", "n": 1000}`` opens
-  ``n`` more streams and answers ``{"connected": k, "failed": f, "error": "…", "seconds": s,
-  "first_open": t}`` once each has received its ``stream-open`` event (or failed); ``t`` is
-  when the first one had.
+  ``n`` more streams (``"at_once"``, 100 unless given, at a time) and answers
+  ``{"connected": k, "failed": f, "error": "…", "seconds": s, "first_open": t}`` once each has
+  received its ``stream-open`` event (or failed); ``t`` is when the first one had.
 - ``{"op": "arm"}`` makes every stream wait for the next event whose type starts with
   ``breaking``; ``{"op": "collect", "timeout": 15}`` answers ``{"times": […], "missing": m,
   "closed": c}``: the ``time.monotonic()`` at which each stream had the whole event, how many
@@ -87,8 +87,11 @@ class Fleet:
         self.waiting = 0
         self.all_arrived = asyncio.Event()
 
-    async def connect(self, port: int, path: str, n: int, deadline: float = 300) -> dict:
-        """Open ``n`` streams, giving up on those not open ``deadline`` seconds from now."""
+    async def connect(
+        self, port: int, path: str, n: int, deadline: float = 300, at_once: int = CONNECTING_AT_ONCE
+    ) -> dict:
+        """Open ``n`` streams, ``at_once`` at a time, giving up on those not open ``deadline``
+        seconds from now."""
         loop = asyncio.get_running_loop()
         request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
@@ -96,7 +99,7 @@ class Fleet:
         ).encode()
         # Connections are opened a hundred at a time: the servers' listen backlogs stay short
         # and no tier is judged on how it copes with a connection storm.
-        gate = asyncio.Semaphore(CONNECTING_AT_ONCE)
+        gate = asyncio.Semaphore(at_once)
         errors: list[str] = []
         first_open: list[float] = []
         started = loop.time()

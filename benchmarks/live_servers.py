@@ -118,9 +118,12 @@ class Pipe:
             raise RuntimeError(f"{self.process.args[:3]} did not answer")
         return json.loads(line)
 
-    def ask(self, **command) -> dict:
+    def send(self, **command) -> None:
         self.process.stdin.write(json.dumps(command) + "\n")
         self.process.stdin.flush()
+
+    def ask(self, **command) -> dict:
+        self.send(**command)
         return self.read()
 
 

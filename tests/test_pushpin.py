@@ -92,6 +92,7 @@ class Tier:
             PUSHPIN_KEY=self.key,
         )
         self.apps: dict[int, subprocess.Popen] = {}
+        self.pushpin = self.zurl = None
         self.log = (var / "tier.log").open("a")
         self.url = f"http://127.0.0.1:{self.http_port}"
 
@@ -103,7 +104,7 @@ class Tier:
             check=True,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=900,  # load-demo makes every photo's copies: minutes on a busy machine
         ).stdout
 
     def start(self):
@@ -162,9 +163,11 @@ class Tier:
             self.start_app(port)
 
     def stop(self):
-        for process in [*self.apps.values(), self.pushpin, self.zurl]:
+        # A start that failed part of the way stops what it had started.
+        started = [p for p in [*self.apps.values(), self.pushpin, self.zurl] if p is not None]
+        for process in started:
             process.terminate()
-        for process in [*self.apps.values(), self.pushpin, self.zurl]:
+        for process in started:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:

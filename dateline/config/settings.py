@@ -191,7 +191,7 @@ PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_MB", 64) * 1024 * 1024
 # grow per channel. By default the app serves the streams itself (dateline.live.hub); with
 # PUSHPIN_URL set (Pushpin's publish endpoint, e.g. http://127.0.0.1:5561) Pushpin holds them,
 # and requests it forwards must be signed with PUSHPIN_KEY, the sig_key of pushpin.conf.
-EVENTSTREAM_STORAGE_CLASS = "django_eventstream.storage.DjangoModelStorage"
+EVENTSTREAM_STORAGE_CLASS = "dateline.live.storage.DoorbellStorage"
 EVENTSTREAM_CHANNELMANAGER_CLASS = "dateline.live.channels.ChannelManager"
 PUSHPIN_URL = env_str("PUSHPIN_URL")
 if PUSHPIN_URL:
@@ -206,6 +206,9 @@ if PUSHPIN_URL:
 # Stream opens through Pushpin are answered in front of Django (dateline.live.grip); 0 sends
 # them through Django's middleware and django-eventstream's view, as before (for comparison).
 LIVE_LEAN_STREAM_OPENS = env_bool("LIVE_LEAN_STREAM_OPENS", True)
+# The embedded hub is woken at once by every stored event, whichever process stored it
+# (dateline.live.doorbell); it also looks at the log this often in case a ring was lost.
+LIVE_POLL_MS = env_int("LIVE_POLL_MS", 250)
 
 # --- Reader accounts (django-allauth): e-mail and password, the address verified before the
 # first sign-in, allauth's own rate limits on sign-in, sign-up and password reset. The newsroom

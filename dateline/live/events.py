@@ -3,7 +3,7 @@
 The database is the log and the push is only the doorbell: each event is stored with an id that
 grows per channel (django-eventstream's storage), then pushed to Pushpin when the production tier
 is configured, and the streams served by this process are woken. Streams served by other
-processes of the embedded tier see the stored event on their next look at the log.
+processes of the embedded tier are woken by the storage's doorbell (dateline.live.doorbell).
 """
 
 import logging

@@ -3,10 +3,12 @@
 django-eventstream stores every event with an id that grows per channel; this module serves
 those stored events to browsers without holding a thread or a database connection per open
 stream. One hub per process follows the log of the channels that have readers: it reads new
-events once (a publish in this process rings it at once; publishes from other processes, the
-scheduler or a command, are seen on its next look, a quarter of a second later) and hands them
-to every open stream in id order. All its reads go through one database thread, so a process
-holds one connection for all its streams.
+events once and hands them to every open stream in id order. A publish in this process rings it
+at once; one from another process (the scheduler, a command, another app server) rings it
+through the doorbell (``dateline.live.doorbell``: PostgreSQL's NOTIFY, or a datagram on SQLite);
+it also looks at the log every ``LIVE_POLL_MS`` (250 ms), in case a ring was lost. All its
+reads go through one database thread, so a process holds one connection for all its streams
+(on PostgreSQL, one more listens for the doorbell).
 
 A browser that reconnects with ``Last-Event-ID`` (or a page that opens its stream with the
 newest id it rendered, as ``lastEventId``) gets exactly the events it missed, in order; if they
@@ -39,7 +41,6 @@ from dateline.live.channels import (
 logger = logging.getLogger(__name__)
 
 STREAM_PATH = "/events/"
-POLL_SECONDS = 0.25
 KEEP_ALIVE_SECONDS = 20
 # A reader who missed more than this gets a reset and reloads instead of a replay.
 REPLAY_LIMIT = 500
@@ -125,6 +126,7 @@ class Hub:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.bell: asyncio.Event | None = None
         self.task: asyncio.Task | None = None
+        self.doorbell: asyncio.Task | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dateline-live-db")
 
     async def read(self, fn, *args):
@@ -142,6 +144,18 @@ class Hub:
             self.loop = asyncio.get_running_loop()
             self.bell = asyncio.Event()
             self.task = self.loop.create_task(self._follow())
+        if self.doorbell is None or self.doorbell.done():
+            self.doorbell = self.loop.create_task(self._answer_doorbell())
+
+    async def _answer_doorbell(self) -> None:
+        from dateline.live.doorbell import listen
+
+        try:
+            # The bell of the moment: _start() makes a new one with a new follower.
+            await listen(lambda: self.bell.set())
+        except Exception:
+            # The poll stands in; the next stream to subscribe starts the doorbell again.
+            logger.exception("The live stream's doorbell failed")
 
     async def subscribe(self, channels: list[str], resume: dict[str, int]) -> Listener:
         """Register a stream for ``channels``. Channels without a position in ``resume``
@@ -172,9 +186,11 @@ class Hub:
                 del self.channels[name]
 
     async def _follow(self) -> None:
+        poll_seconds = settings.LIVE_POLL_MS / 1000
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.bell.wait(), POLL_SECONDS)
+                async with asyncio.timeout(poll_seconds):
+                    await self.bell.wait()
             self.bell.clear()
             names = [name for name, state in self.channels.items() if state.listeners]
             if not names:

@@ -14,6 +14,7 @@ on Ctrl-C or SIGTERM, with a summary; services that were already running stay up
 
 import os
 import pwd
+import resource
 import secrets
 import shutil
 import signal
@@ -110,6 +111,18 @@ def _answers(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's soft limit of open files to its hard limit, for the processes it
+    starts (each reader Pushpin holds is a file, and one more in zurl or the app while it
+    opens); return the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else 1 << 20
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = target
+    return soft
 
 
 def _kept_secret(path: Path) -> str:
@@ -422,6 +435,9 @@ class ProductionTier:
 
     def start(self, *, load_demo: bool = False) -> None:
         self.check_programs()
+        limit = raise_open_files_limit()
+        if limit < 20_000:
+            self.say(f"Open files limit {limit:,}: Pushpin holds fewer readers than that.")
         self.dir.mkdir(parents=True, exist_ok=True)
         self.env = self.environment()
         self.log = (self.dir / "tier.log").open("a")
