@@ -49,8 +49,8 @@ prod: install
 # Debian's Chromium for the browser tests, exiftool for the photo metadata tests, Pushpin
 # (with zurl and condure) for the live stream's production tier, nginx-light with its cache
 # purge and brotli static modules, Redis and openssl for the production tier's smoke test,
-# gettext for the catalogue test, and Java and npm for the quality gates (`make node`); under
-# CI=true (or as root) what is missing is installed.
+# gettext for the catalogue test, wrk for the benchmarks' HTTP load, and Java and npm for the
+# quality gates (`make node`); under CI=true (or as root) what is missing is installed.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -64,6 +64,7 @@ browser:
 		missing="$$missing libnginx-mod-http-brotli-static"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
@@ -139,7 +140,7 @@ visual-baselines: install browser
 		tests/visual/test_screenshots.py
 	@git status --short tests/visual/baselines/ 2>/dev/null | head -20 || true
 
-bench: install node
+bench: install browser node
 	$(BIN)/python -m benchmarks
 
 clean:
