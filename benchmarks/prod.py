@@ -81,7 +81,11 @@ SIGN_IN = (
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:  # ended since it was listed
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -101,12 +105,15 @@ def wrk(url: str, workers: list[int], headers=()) -> tuple[float, float]:
         argv += ["-H", header]
     process = subprocess.Popen([*argv, url], stdout=subprocess.PIPE, text=True)  # noqa: S603
     time.sleep(DURATION - 1)
-    memory = statistics.mean(rss_mb(pid) for pid in workers) if workers else 0.0
+    # nginx's cache loader is one of its children for its first minute only.
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    memory = statistics.mean(rss_mb(pid) for pid in alive) if alive else 0.0
     output = process.communicate()[0]
     match = re.search(r"Requests/sec:\s+([\d.]+)", output)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if match is None or errors:
         raise RuntimeError(f"wrk against {url} failed:\n{output}")
+    print(f"  {url} {' '.join(headers)[:60]}: {float(match.group(1)):.0f} req/s", flush=True)
     return float(match.group(1)), memory
 
 
