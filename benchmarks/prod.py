@@ -279,7 +279,7 @@ def run() -> None:
         cookie = tier.dateline("shell", "-c", SIGN_IN).split()[-1]
         signed_in = (f"Cookie: {cookie}; csrftoken=abcdefghijklmnopqrstuvwxyz012345",)
         assert get(prod_url, {"Cookie": signed_in[0][8:]})[2] == body
-        etag = headers["ETag"]
+        etag = next(value for name, value in headers.items() if name.lower() == "etag")
         extra_rows = []
         rate, _ = wrk(prod_url, children(tier.app.pid), signed_in)
         extra_rows.append(("HTTPS nginx, signed-in reader", rate, rate / anonymous_https))
