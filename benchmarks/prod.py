@@ -16,6 +16,12 @@ same server with the page cache off, and a bare ASGI app answering the page's by
    render of the front from the database), and note when the headline appears. The time is
    from the commit of the publishing transaction to the first answer that shows it.
 6. Resident memory (VmRSS) per worker process, read at the end of each load run.
+
+Issue 18 adds, in the same load runs: a signed-in reader's article (a real session cookie and
+the CSRF cookie) against the anonymous cached hit, and conditional requests answered 304 (the
+page's own ETag in If-None-Match) against the full hit, through nginx and in the embedded
+tier. Before issue 18 a signed-in reader was rendered by Django every time (the "page cache
+off" row is that figure) and a conditional request got the full page (the hit's row).
 """
 
 import http.client
@@ -60,8 +66,26 @@ def get(url: str, headers=None) -> tuple[int, dict, bytes]:
         return response.status, dict(response.headers), response.read()
 
 
+SIGN_IN = (
+    "from importlib import import_module\n"
+    "from django.conf import settings\n"
+    "from django.contrib import auth\n"
+    "user, _ = auth.get_user_model().objects.get_or_create(username='bench-reader')\n"
+    "session = import_module(settings.SESSION_ENGINE).SessionStore()\n"
+    "session[auth.SESSION_KEY] = str(user.pk)\n"
+    "session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
+    "session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+    "session.create()\n"
+    "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
+)
+
+
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:  # ended since it was listed
+        return 0.0
+    for line in status.splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -81,12 +105,15 @@ def wrk(url: str, workers: list[int], headers=()) -> tuple[float, float]:
         argv += ["-H", header]
     process = subprocess.Popen([*argv, url], stdout=subprocess.PIPE, text=True)  # noqa: S603
     time.sleep(DURATION - 1)
-    memory = statistics.mean(rss_mb(pid) for pid in workers) if workers else 0.0
+    # nginx's cache loader is one of its children for its first minute only.
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    memory = statistics.mean(rss_mb(pid) for pid in alive) if alive else 0.0
     output = process.communicate()[0]
     match = re.search(r"Requests/sec:\s+([\d.]+)", output)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if match is None or errors:
         raise RuntimeError(f"wrk against {url} failed:\n{output}")
+    print(f"  {url} {' '.join(headers)[:60]}: {float(match.group(1)):.0f} req/s", flush=True)
     return float(match.group(1)), memory
 
 
@@ -248,6 +275,16 @@ def run() -> None:
         rows.append(("HTTPS nginx static file (ceiling)", ceiling_https, 1.0, nginx_mb))
         rate, app_mb = wrk(prod_url, children(tier.app.pid))
         rows.append(("HTTPS production tier (nginx cache)", rate, rate / ceiling_https, app_mb))
+        anonymous_https = rate
+        cookie = tier.dateline("shell", "-c", SIGN_IN).split()[-1]
+        signed_in = (f"Cookie: {cookie}; csrftoken=abcdefghijklmnopqrstuvwxyz012345",)
+        assert get(prod_url, {"Cookie": signed_in[0][8:]})[2] == body
+        etag = next(value for name, value in headers.items() if name.lower() == "etag")
+        extra_rows = []
+        rate, _ = wrk(prod_url, children(tier.app.pid), signed_in)
+        extra_rows.append(("HTTPS nginx, signed-in reader", rate, rate / anonymous_https))
+        rate, _ = wrk(prod_url, children(tier.app.pid), (f"If-None-Match: {etag}",))
+        extra_rows.append(("HTTPS nginx, 304 (If-None-Match)", rate, rate / anonymous_https))
         static_http = f"http://127.0.0.1:{plain.port}/{body_file.name}"
         assert get(static_http)[2] == body
         ceiling, plain_mb = wrk(static_http, plain.workers())
@@ -257,6 +294,13 @@ def run() -> None:
         url = f"http://127.0.0.1:{embedded.port}{article}"
         rate, mb = wrk(url, embedded.workers(), proto)
         rows.append(("HTTP embedded tier (ASGI page cache)", rate, rate / ceiling, mb))
+        anonymous_http = rate
+        rate, _ = wrk(url, embedded.workers(), (*proto, *signed_in))
+        extra_rows.append(("HTTP embedded, signed-in reader", rate, rate / anonymous_http))
+        rate, _ = wrk(url, embedded.workers(), (*proto, f"If-None-Match: {etag}"))
+        extra_rows.append(("HTTP embedded, 304 (If-None-Match)", rate, rate / anonymous_http))
+        rate, _ = wrk(url, embedded.workers(), (*proto, "Accept-Encoding: gzip, br"))
+        extra_rows.append(("HTTP embedded, brotli bytes", rate, rate / anonymous_http))
         url = f"http://127.0.0.1:{uncached.port}{article}"
         rate, mb = wrk(url, uncached.workers(), proto)
         rows.append(("HTTP app, page cache off (Django)", rate, rate / ceiling, mb))
@@ -270,6 +314,15 @@ def run() -> None:
         for label, rate, ratio, mb in rows:
             print(f"{label:<38} {rate:>9.0f} {ratio:>11.3f} {mb:>14.1f}")
         print("(RSS of the production tier's row: its uvicorn workers; of the ceilings: nginx's.)")
+        print()
+        print("Signed-in readers and conditional requests (issue 18), the same article")
+        print(f"{'request':<38} {'req/s':>9} {'vs anonymous hit':>17}")
+        for label, rate, ratio in extra_rows:
+            print(f"{label:<38} {rate:>9.0f} {ratio:>17.3f}")
+        print(
+            "(Goal: a signed-in reader within 2x of the anonymous hit, i.e. ratio >= 0.5. Before "
+            "issue 18 a signed-in reader got the 'page cache off' row and a 304 the full hit.)"
+        )
 
         fronts = {
             "production tier (nginx)": settings.url + "/en/",

@@ -58,14 +58,17 @@ def insecure_context() -> ssl.SSLContext:
     return context
 
 
-def fetch(url: str, *, headers=None, data=None, method=None):
-    """Return (status, headers, text) of a request, whatever the status."""
+def fetch(url: str, *, headers=None, data=None, method=None, raw=False):
+    """Return (status, headers, text) of a request, whatever the status (the body's bytes as
+    they came with ``raw``)."""
     request = urllib.request.Request(url, headers=headers or {}, data=data, method=method)
     try:
         with urllib.request.urlopen(request, timeout=30, context=insecure_context()) as response:  # noqa: S310
-            return response.status, response.headers, response.read().decode()
+            body = response.read()
+            return response.status, response.headers, body if raw else body.decode()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
+        body = error.read()
+        return error.code, error.headers, body if raw else body.decode()
 
 
 def raw_request(port: int, request: bytes, *, source: str = "127.0.0.1") -> int:

@@ -1,26 +1,58 @@
 """The embedded tier's page cache, on the running demo site (uvicorn with the ASGI page cache
-in front of Django): anonymous readers get public pages from the cache; personal requests and
-personal pages never touch it; a story that is published, changed or withdrawn by another
-process (a command, as the scheduler would) shows on, or leaves, every cached page at once."""
+in front of Django): anonymous and signed-in readers get public pages from the cache, the same
+bytes; personal requests and personal pages never touch it; a story that is published, changed
+or withdrawn by another process (a command, as the scheduler would) shows on, or leaves, every
+cached page at once. Cached pages answer conditional requests with 304 and come compressed."""
 
 import datetime as dt
+import gzip
 import json
 import time
 import urllib.error
 import urllib.request
 
+import brotli
 import pytest
 
 
-def fetch(url, *, method="GET", cookie=None):
-    """Return (status, headers, text) of a request, whatever the status."""
-    headers = {"Cookie": cookie} if cookie else {}
+def fetch(url, *, method="GET", cookie=None, headers=None, raw=False):
+    """Return (status, headers, text) of a request, whatever the status (the body's bytes as
+    they came with ``raw``)."""
+    headers = {**({"Cookie": cookie} if cookie else {}), **(headers or {})}
     request = urllib.request.Request(url, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return response.status, response.headers, response.read().decode()
+            body = response.read()
+            return response.status, response.headers, body if raw else body.decode()
     except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode()
+        body = error.read()
+        return error.code, error.headers, body if raw else body.decode()
+
+
+def sign_in(demo, username, *, staff=False):
+    """Return the Cookie header of a new session of ``username`` (a reader, made if need be),
+    as signing in leaves it."""
+    code = (
+        "from importlib import import_module\n"
+        "from django.conf import settings\n"
+        "from django.contrib import auth\n"
+        "from dateline.accounts.models import ReaderProfile\n"
+        f"user, _ = auth.get_user_model().objects.get_or_create(username={username!r})\n"
+        f"user.is_staff = user.is_superuser = {staff!r}\n"
+        "user.save()\n"
+        "ReaderProfile.objects.get_or_create(\n"
+        f"    user=user, defaults={{'display_name': {username!r}}})\n"
+        "session = import_module(settings.SESSION_ENGINE).SessionStore()\n"
+        "session[auth.SESSION_KEY] = str(user.pk)\n"
+        "session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
+        "session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+        "session.create()\n"
+        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
+    )
+    cookie = demo.dateline("shell", "-c", code).stdout.split()[-1]
+    state = json.loads(fetch(demo.url + "/accounts/state.json", cookie=cookie)[2])
+    assert state["signed_in"] and state["name"] == username
+    return cookie + "; csrftoken=abcdefghijklmnopqrstuvwxyz012345"
 
 
 def cached(url, **kwargs):
@@ -78,15 +110,118 @@ def test_it_answers_anonymous_readers_from_the_cache(demo):
     assert fetch(url, cookie="csrftoken=abcdefghijklmnopqrstuvwxyz012345")[1]["X-Cache"] == "HIT"
 
 
+def test_signed_in_readers_and_editors_get_the_cached_anonymous_page(demo):
+    ada, bob = sign_in(demo, "ada-cache"), sign_in(demo, "bob-cache")
+    editor = sign_in(demo, "editor-cache", staff=True)
+    story = demo.dateline(
+        "shell",
+        "-c",
+        "from dateline.articles.models import ArticlePage;"
+        "print(ArticlePage.objects.visible().order_by('-published_at')[0].get_url())",
+    ).stdout.split()[-1]
+    for path in ("/en/", "/en/world/", story, "/en/feed/"):
+        fetch(demo.url + path)
+        _, headers, anonymous = cached(demo.url + path)
+        for cookie in (ada, bob, editor):
+            status, headers, text = fetch(demo.url + path, cookie=cookie)
+            assert (status, headers["X-Cache"]) == (200, "HIT"), path
+            assert text == anonymous, path
+            assert "Set-Cookie" not in headers
+    # Rendered for a signed-in reader (a miss), stored, and then the anonymous page.
+    status, headers, text = fetch(demo.url + "/en/corrections/", cookie=bob)
+    assert headers["X-Cache"] in ("MISS", "HIT")
+    assert cached(demo.url + "/en/corrections/")[2] == text
+    assert "ada-cache" not in anonymous and "bob-cache" not in anonymous
+
+
 def test_personal_requests_and_pages_are_never_cached(demo):
     url = demo.url + "/en/world/"
-    for cookie in ("sessionid=someone", "csrftoken=abc; sessionid=someone", "messages=notice"):
+    for cookie in ("messages=notice", "sessionid=someone; messages=notice"):
         for _ in range(2):
             assert fetch(url, cookie=cookie)[1]["X-Cache"] == "BYPASS"
-    # Pages that set a cookie or are marked private are fetched from Django every time.
-    for path in ("/accounts/login/", "/en/search/?q=harbour", "/en/newsfeed.json"):
+    for _ in range(2):
+        assert fetch(url, headers={"Authorization": "Bearer x"})[1]["X-Cache"] == "BYPASS"
+    # Pages that set a cookie or are marked private are fetched from Django every time, also
+    # for a signed-in reader or editor: the newsroom, previews, account pages.
+    editor = sign_in(demo, "editor-never", staff=True)
+    story_id = demo.dateline(
+        "shell",
+        "-c",
+        "from dateline.articles.models import ArticlePage;"
+        "print(ArticlePage.objects.visible().first().pk)",
+    ).stdout.split()[-1]
+    for path, cookie in [
+        ("/accounts/login/", None),
+        ("/en/search/?q=harbour", None),
+        ("/en/newsfeed.json", None),
+        ("/accounts/state.json", editor),
+        ("/accounts/profile/", editor),
+        ("/admin/", editor),
+        (f"/admin/pages/{story_id}/edit/preview/", editor),
+        (f"/admin/pages/{story_id}/view_draft/", editor),
+    ]:
         for _ in range(2):
-            assert fetch(demo.url + path)[1]["X-Cache"] == "MISS", path
+            status, headers, _ = fetch(demo.url + path, cookie=cookie)
+            assert headers["X-Cache"] == "MISS", path
+            assert "public" not in headers.get("Cache-Control", ""), path
+
+
+def test_a_cached_page_answers_conditional_requests_with_304(demo):
+    url = demo.url + "/en/world/"
+    fetch(url)
+    _, headers, text = cached(url)
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    assert etag.startswith('"')  # strong
+    status, headers, body = fetch(url, headers={"If-None-Match": etag})
+    assert (status, headers["X-Cache"], body) == (304, "HIT", "")
+    assert headers["ETag"] == etag
+    status, _, body = fetch(url, headers={"If-Modified-Since": modified})
+    assert (status, body) == (304, "")
+    # A validator the reader does not hold: the page.
+    status, _, body = fetch(url, headers={"If-None-Match": '"something-else"'})
+    assert (status, body) == (200, text)
+    status, _, body = fetch(url, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert (status, body) == (200, text)
+    # A signed-in reader too.
+    status, _, _ = fetch(url, cookie=sign_in(demo, "ada-304"), headers={"If-None-Match": etag})
+    assert status == 304
+
+
+def test_a_purge_gives_the_page_a_new_validator(demo):
+    url = demo.url + "/en/science/"
+    fetch(url)
+    etag = cached(url)[1]["ETag"]
+    publish(demo, "ice-core-record", "Ice Core Record Reaches Deeper Past")
+    eventually(lambda: "Ice Core Record Reaches Deeper Past" in fetch(url)[2])
+    status, headers, text = fetch(url, headers={"If-None-Match": etag})
+    assert status == 200 and "Ice Core Record Reaches Deeper Past" in text
+    assert headers["ETag"] != etag
+    assert fetch(url, headers={"If-None-Match": headers["ETag"]})[0] == 304
+
+
+def test_cached_pages_come_compressed_and_decode_to_the_same_bytes(demo):
+    decoders = {"gzip": gzip.decompress, "br": brotli.decompress}
+    for path in ("/en/", "/en/feed/", "/en/sitemaps/news.xml"):
+        url = demo.url + path
+        fetch(url)
+        _, plain_headers, plain = cached(url, raw=True)
+        assert plain_headers["Vary"] == "Accept-Encoding"
+        assert "Content-Encoding" not in plain_headers
+        etags = {plain_headers["ETag"]}
+        for coding, asked in (("gzip", "gzip, deflate"), ("br", "gzip, deflate, br, zstd")):
+            status, headers, body = cached(url, headers={"Accept-Encoding": asked}, raw=True)
+            assert status == 200
+            assert headers["Content-Encoding"] == coding, path
+            assert headers["Vary"] == "Accept-Encoding"
+            assert int(headers["Content-Length"]) == len(body) < len(plain)
+            assert decoders[coding](body) == plain, path
+            etags.add(headers["ETag"])
+            # 304 for the validator of the bytes the reader holds.
+            request = {"Accept-Encoding": asked, "If-None-Match": headers["ETag"]}
+            assert fetch(url, headers=request)[0] == 304
+        assert len(etags) == 3, path
+        # Not asked for, or refused: the bytes as rendered.
+        assert cached(url, headers={"Accept-Encoding": "br;q=0, gzip;q=0"}, raw=True)[2] == plain
 
 
 def test_a_cached_front_shows_a_newly_published_story_at_once(demo):

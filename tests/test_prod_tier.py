@@ -4,15 +4,19 @@ Redis, Pushpin and nginx in front of two uvicorn workers, started by the same co
 sees a story the moment it is published and gone when it is withdrawn (also when nginx keeps
 pages five minutes, so that only the app's purges of nginx's cache can bring them), and holds a
 live stream through nginx and Pushpin that survives an app restart without missing an event.
+Signed-in readers get the same cached pages; nginx answers conditional requests with 304 and
+keeps the app's compressed bytes.
 
 Needs nginx (with libnginx-mod-http-cache-purge), pushpin, zurl, condure, redis-server, openssl
 and PostgreSQL: under CI=true these tests fail when one is missing; elsewhere they skip,
 naming it."""
 
+import gzip
 import json
 import threading
 import time
 
+import brotli
 import pytest
 
 from tests.prodtier import (
@@ -63,10 +67,34 @@ def story_path(tier, slug):
     return pk, url.replace(tier.env["SITE_URL"], "")
 
 
-def from_nginx(url):
+def sign_in(tier, username):
+    """Return the Cookie header of a new session of the reader ``username`` (made if need be),
+    as signing in leaves it."""
+    code = (
+        "from importlib import import_module\n"
+        "from django.conf import settings\n"
+        "from django.contrib import auth\n"
+        "from dateline.accounts.models import ReaderProfile\n"
+        f"user, _ = auth.get_user_model().objects.get_or_create(username={username!r})\n"
+        "ReaderProfile.objects.get_or_create(\n"
+        f"    user=user, defaults={{'display_name': {username!r}}})\n"
+        "session = import_module(settings.SESSION_ENGINE).SessionStore()\n"
+        "session[auth.SESSION_KEY] = str(user.pk)\n"
+        "session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
+        "session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+        "session.create()\n"
+        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
+    )
+    cookie = tier.dateline("shell", "-c", code).split()[-1]
+    state = json.loads(fetch(tier.s.url + "/accounts/state.json", headers={"Cookie": cookie})[2])
+    assert state["signed_in"] and state["name"] == username
+    return cookie + "; csrftoken=abcdefghijklmnopqrstuvwxyz012345"
+
+
+def from_nginx(url, **kwargs):
     """Fetch ``url`` until nginx answers it from its cache; return that answer."""
     for _ in range(5):
-        status, headers, text = fetch(url)
+        status, headers, text = fetch(url, **kwargs)
         if headers["X-Proxy-Cache"] == "HIT":
             return status, headers, text
         time.sleep(0.2)
@@ -233,3 +261,62 @@ def test_only_127_0_0_1_purges_nginx_cache(five_minute_microcache):
     # From 127.0.0.1, the key nginx keeps the front under.
     assert raw_request(prod.s.purge_port, purge) == 200
     assert fetch(front)[1]["X-Proxy-Cache"] == "MISS"
+
+
+def test_signed_in_readers_get_the_pages_nginx_keeps(five_minute_microcache):
+    prod = five_minute_microcache
+    ada, bob = sign_in(prod, "ada-prod"), sign_in(prod, "bob-prod")
+    for path in ("/en/", "/en/world/", "/en/feed/"):
+        url = prod.s.url + path
+        fetch(url)
+        _, _, anonymous = from_nginx(url)
+        for cookie in (ada, bob):
+            status, headers, text = fetch(url, headers={"Cookie": cookie})
+            assert (status, headers["X-Proxy-Cache"]) == (200, "HIT"), path
+            assert text == anonymous, path
+    # The account pages and the newsroom are never kept.
+    for path in ("/accounts/state.json", "/accounts/profile/", "/admin/"):
+        for _ in range(2):
+            headers = fetch(prod.s.url + path, headers={"Cookie": ada})[1]
+            assert headers["X-Proxy-Cache"] in ("MISS", "BYPASS"), path
+
+
+def test_nginx_answers_conditional_requests_for_cached_pages_with_304(five_minute_microcache):
+    prod = five_minute_microcache
+    url = prod.s.url + "/en/world/"
+    fetch(url)
+    _, headers, text = from_nginx(url)
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    status, headers, body = fetch(url, headers={"If-None-Match": etag})
+    assert (status, headers["X-Proxy-Cache"], body) == (304, "HIT", "")
+    assert fetch(url, headers={"If-Modified-Since": modified})[0] == 304
+    cookie = sign_in(prod, "ada-prod-304")
+    assert fetch(url, headers={"If-None-Match": etag, "Cookie": cookie})[0] == 304
+    status, _, body = fetch(url, headers={"If-None-Match": '"something-else"'})
+    assert (status, body) == (200, text)
+    # A purge (a story published in the section) brings a new page with a new validator.
+    publish(prod, "prod-tier-etag", "Harbour Pilots Vote To Strike")
+    wait_until(lambda: "Harbour Pilots Vote To Strike" in fetch(url)[2], seconds=10)
+    status, headers, _ = fetch(url, headers={"If-None-Match": etag})
+    assert status == 200 and headers["ETag"] != etag
+
+
+def test_nginx_serves_the_pages_compressed(prod):
+    decoders = {"gzip": gzip.decompress, "br": brotli.decompress}
+    for path in ("/en/", "/en/feed/"):
+        url = prod.s.url + path
+        fetch(url)
+        _, headers, plain = from_nginx(url, raw=True)
+        assert "Content-Encoding" not in headers
+        for coding, asked in (("gzip", "gzip, deflate"), ("br", "gzip, deflate, br, zstd")):
+            fetch(url, headers={"Accept-Encoding": asked}, raw=True)
+            status, headers, body = from_nginx(url, headers={"Accept-Encoding": asked}, raw=True)
+            assert (status, headers["Content-Encoding"]) == (200, coding), path
+            assert "Accept-Encoding" in headers["Vary"]
+            assert decoders[coding](body) == plain, path
+    # What the app does not cache, nginx compresses itself.
+    status, headers, body = fetch(
+        prod.s.url + "/accounts/login/", headers={"Accept-Encoding": "gzip"}, raw=True
+    )
+    assert (status, headers["Content-Encoding"]) == (200, "gzip")
+    assert b"<form" in gzip.decompress(body)

@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 
 from dateline.editions.lookup import edition_codes, get_edition
 
-# Not the session: a session cookie makes every later page of the reader personal, and the
-# page cache would no longer answer them (dateline.pagecache.keys.personal_cookie_names).
+# Not the session: a page that reads the session varies on Cookie, and the page cache would
+# keep none of the pages that did (dateline.pagecache.middleware).
 COOKIE = "dateline_language"
 COOKIE_AGE = 365 * 24 * 3600
 PATHS = ("/accounts/", "/mediabank/")

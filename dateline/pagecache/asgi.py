@@ -13,6 +13,16 @@ When a page that was stored has left the store (a purge, its age), the first req
 renders it again and the others for the same address wait for that render rather than each
 rendering it too, so that a purge of a busy front costs one render, not one per reader.
 
+A signed-in reader is answered from the store like anyone else: public pages hold nothing
+personal (see ``dateline.pagecache.keys``). The newsroom, previews and account pages are never
+marked public, so they are never stored.
+
+A stored page keeps its bytes as rendered and, for HTML, feeds and sitemaps, the same bytes
+compressed with gzip and brotli, compressed once when it is stored; each reader gets the
+encoding their ``Accept-Encoding`` prefers (``Vary: Accept-Encoding``), under an ``ETag`` of
+its own (the page's, with ``-gzip`` or ``-br``, as RFC 9110 asks of different bytes). A request
+whose ``If-None-Match`` (else ``If-Modified-Since``) matches the stored page gets 304.
+
 Answers carry ``X-Cache: HIT`` (with ``Age``), ``MISS`` or ``BYPASS`` (a personal request).
 
 With nginx in front (PAGE_CACHE_NGINX_PURGE_URL, see ``dateline.pagecache.shared``) every
@@ -24,16 +34,20 @@ would purge.
 
 import asyncio
 import contextlib
+import gzip
 import logging
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
+import brotli
 from django.conf import settings
+from django.utils.http import parse_http_date_safe
 
 from dateline.pagecache.keys import KEYS_HEADER, is_personal
 from dateline.pagecache.shared import nginx_purger, shared_address
-from dateline.pagecache.store import Entry, PageStore
+from dateline.pagecache.store import Entry, PageStore, Variant
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +61,24 @@ _SHARED_AGE = re.compile(rb"s-maxage=(\d+)", re.IGNORECASE)
 _AGE = re.compile(rb"max-age=(\d+)", re.IGNORECASE)
 # nginx keeps nothing with this header (and does not pass it on).
 _NOT_FOR_NGINX = (b"x-accel-expires", b"0")
+# What is compressed when stored: pages, feeds, sitemaps, JSON. Below MIN_COMPRESS bytes the
+# framing costs more than it saves. The levels cost a few milliseconds for a 35 KB page (a
+# fraction of its render), paid once per stored page, not per reader; brotli's higher
+# qualities cost 15-40 times as much for 1-12 % fewer bytes.
+_COMPRESSIBLE = re.compile(
+    rb"\s*(text/|application/([a-z.+-]*\+)?(xml|json)\b|image/svg\+xml)", re.IGNORECASE
+)
+MIN_COMPRESS = 512
+GZIP_LEVEL = 6
+BROTLI_QUALITY = 5
+_COMPRESSORS = (
+    (b"br", lambda body: brotli.compress(body, quality=BROTLI_QUALITY)),
+    (b"gzip", lambda body: gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)),
+)
+# What a 304 repeats of the page it stands for (RFC 9110, 15.4.5), besides Age and X-Cache.
+_NOT_MODIFIED_HEADERS = frozenset(
+    {b"cache-control", b"content-location", b"date", b"etag", b"expires", b"last-modified", b"vary"}
+)
 
 _store: PageStore | None = None
 
@@ -136,22 +168,120 @@ def _storable(status: int, headers) -> int:
     return _freshness(headers)
 
 
-async def _send_entry(send, entry: Entry, head: bool, extra=()) -> None:
-    age = int(time.monotonic() - entry.stored_at)
+@lru_cache(maxsize=256)
+def choose_encoding(accept_encoding: bytes) -> bytes:
+    """Return the content coding to answer a request with this ``Accept-Encoding``: b"br",
+    else b"gzip", else b"" (the bytes as rendered)."""
+    accepted = set()
+    for part in accept_encoding.lower().split(b","):
+        name, _, parameters = part.partition(b";")
+        quality = 1.0
+        for parameter in parameters.split(b";"):
+            key, _, value = parameter.strip().partition(b"=")
+            if key == b"q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            accepted.add(name.strip())
+    for coding in (b"br", b"gzip"):
+        if coding in accepted or b"*" in accepted:
+            return coding
+    return b""
+
+
+def _variant_etag(etag: bytes, coding: bytes) -> bytes:
+    # Different bytes need a different strong validator (RFC 9110, 8.8.3.3).
+    if not etag.endswith(b'"'):
+        return b""
+    return etag[:-1] + b"-" + coding + b'"'
+
+
+def make_entry(status: int, headers, body: bytes, keys: frozenset[str], seconds: int) -> Entry:
+    """Build the stored form of a response: its bytes and, for text over MIN_COMPRESS bytes
+    that is not already encoded, the same compressed with each of _COMPRESSORS (kept only
+    where smaller)."""
+    headers = [(k, v) for k, v in headers if k != b"content-length"]
+    etag = _header(headers, b"etag")
+    variants = {b"": Variant(body, headers, etag)}
+    if (
+        len(body) >= MIN_COMPRESS
+        and _COMPRESSIBLE.match(_header(headers, b"content-type"))
+        and not _header(headers, b"content-encoding")
+    ):
+        varies = [v for k, v in headers if k == b"vary"]
+        if not any(b"accept-encoding" in value.lower() for value in varies):
+            varies.append(b"Accept-Encoding")
+        common = [(k, v) for k, v in headers if k not in (b"vary", b"etag")]
+        common.append((b"vary", b", ".join(varies)))
+        variants[b""] = Variant(body, [*common, *([(b"etag", etag)] if etag else [])], etag)
+        for coding, compress in _COMPRESSORS:
+            packed = compress(body)
+            if len(packed) < len(body):
+                tag = _variant_etag(etag, coding)
+                encoded = [*common, (b"content-encoding", coding)]
+                if tag:
+                    encoded.append((b"etag", tag))
+                variants[coding] = Variant(packed, encoded, tag)
+    for variant in variants.values():
+        variant.headers.append((b"content-length", str(len(variant.body)).encode()))
+    modified = _header(headers, b"last-modified")
+    now = time.monotonic()
+    return Entry(
+        status=status,
+        variants=variants,
+        keys=keys,
+        stored_at=now,
+        expires_at=now + seconds,
+        last_modified=parse_http_date_safe(modified.decode("latin-1")) if modified else None,
+    )
+
+
+def _not_modified(request: dict, entry: Entry, variant: Variant) -> bool:
+    """Whether the request's validators match the stored page (RFC 9110, 13.1.2 and 13.1.3):
+    ``If-None-Match`` by weak comparison, else ``If-Modified-Since``."""
+    if entry.status != 200:
+        return False
+    if_none_match = request.get(b"if-none-match")
+    if if_none_match is not None:
+        if if_none_match.strip() == b"*":
+            return True
+        if not variant.etag:
+            return False
+        mine = variant.etag.removeprefix(b"W/")
+        return any(tag.strip().removeprefix(b"W/") == mine for tag in if_none_match.split(b","))
+    since = request.get(b"if-modified-since")
+    if since is None or entry.last_modified is None:
+        return False
+    since_seconds = parse_http_date_safe(since.decode("latin-1"))
+    return since_seconds is not None and entry.last_modified <= since_seconds
+
+
+async def _send_entry(send, entry: Entry, request: dict, head: bool, label: bytes, extra=()):
+    variant = entry.variants.get(choose_encoding(request.get(b"accept-encoding", b"")))
+    if variant is None:
+        variant = entry.variants[b""]
+    age = (b"age", str(int(time.monotonic() - entry.stored_at)).encode())
+    if _not_modified(request, entry, variant):
+        headers = [(k, v) for k, v in variant.headers if k in _NOT_MODIFIED_HEADERS]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 304,
+                "headers": [*headers, age, (b"x-cache", label), *extra],
+            }
+        )
+        await send({"type": "http.response.body", "body": b""})
+        return
     await send(
         {
             "type": "http.response.start",
             "status": entry.status,
-            "headers": [
-                *entry.headers,
-                (b"content-length", str(len(entry.body)).encode()),
-                (b"age", str(age).encode()),
-                (b"x-cache", b"HIT"),
-                *extra,
-            ],
+            "headers": [*variant.headers, age, (b"x-cache", label), *extra],
         }
     )
-    await send({"type": "http.response.body", "body": b"" if head else entry.body})
+    await send({"type": "http.response.body", "body": b"" if head else variant.body})
 
 
 def with_page_cache(app, *, max_bytes: int | None = None):
@@ -172,15 +302,16 @@ def with_page_cache(app, *, max_bytes: int | None = None):
             await app(scope, receive, send)
             return
         headers = scope["headers"]
+        request = dict(reversed(headers))  # the first of a repeated header, as Django reads it
         personal = is_personal(
-            _header(headers, b"cookie").decode("latin-1"), bool(_header(headers, b"authorization"))
+            request.get(b"cookie", b"").decode("latin-1"), b"authorization" in request
         )
         label = b"BYPASS" if personal else b"MISS"
         follower.start()
         address = shared = None
         if not personal:
-            proto = _header(headers, b"x-forwarded-proto") or scope.get("scheme", "http").encode()
-            host = _header(headers, b"host")
+            proto = request.get(b"x-forwarded-proto") or scope.get("scheme", "http").encode()
+            host = request.get(b"host", b"")
             path = scope.get("raw_path") or scope["path"].encode()
             query = scope.get("query_string", b"")
             address = (proto, host.lower(), path, query)
@@ -199,10 +330,10 @@ def with_page_cache(app, *, max_bytes: int | None = None):
                 extra = ()
                 if shared is not None and not store.hand_out(shared, entry.keys, generation):
                     extra = (_NOT_FOR_NGINX,)  # purged since it was read: nginx must not keep it
-                await _send_entry(send, entry, scope["method"] == "HEAD", extra)
+                await _send_entry(send, entry, request, scope["method"] == "HEAD", b"HIT", extra)
                 return
         generation = store.generation
-        state = {"seconds": 0, "status": 0, "headers": [], "keys": "", "chunks": [], "size": 0}
+        state = {"seconds": 0, "keys": "", "start": None, "extra": [], "chunks": [], "size": 0}
 
         async def capture(message):
             if message["type"] == "http.response.start":
@@ -212,31 +343,44 @@ def with_page_cache(app, *, max_bytes: int | None = None):
                     state["seconds"] = _storable(message["status"], headers)
                     state["keys"] = _header(headers, _KEYS_HEADER).decode("latin-1")
                 headers = [(k, v) for k, v in headers if k != _KEYS_HEADER]
-                state["status"] = message["status"]
-                state["headers"] = [(k, v) for k, v in headers if k != b"content-length"]
-                extra = [(b"x-cache", label)]
+                extra = state["extra"]
                 if address is not None and purger is not None:
                     keys = frozenset(state["keys"].split())
                     if not (state["seconds"] and store.hand_out(shared, keys, generation)):
                         extra.append(_NOT_FOR_NGINX)
-                message = {**message, "headers": [*headers, *extra]}
+                message = {**message, "headers": [*headers, (b"x-cache", label), *extra]}
+                if state["seconds"]:
+                    # Held until the whole body is in, then answered as the stored page is:
+                    # compressed, and 304 for a reader who has it.
+                    state["status"], state["headers"], state["start"] = (
+                        message["status"],
+                        headers,
+                        message,
+                    )
+                    return
             elif message["type"] == "http.response.body" and state["seconds"]:
                 body = message.get("body", b"")
                 state["chunks"].append(body)
                 state["size"] += len(body)
                 if state["size"] > max_entry:
-                    state["seconds"], state["chunks"] = 0, []
-                elif not message.get("more_body", False):
-                    now = time.monotonic()
-                    entry = Entry(
-                        status=state["status"],
-                        headers=state["headers"],
-                        body=b"".join(state["chunks"]),
-                        keys=frozenset(state["keys"].split()),
-                        stored_at=now,
-                        expires_at=now + state["seconds"],
+                    # Too large to store: it goes out as it comes.
+                    state["seconds"] = 0
+                    await send(state["start"])
+                    message = {**message, "body": b"".join(state["chunks"])}
+                    state["chunks"] = []
+                elif message.get("more_body", False):
+                    return
+                else:
+                    entry = make_entry(
+                        state["status"],
+                        state["headers"],
+                        b"".join(state["chunks"]),
+                        frozenset(state["keys"].split()),
+                        state["seconds"],
                     )
                     store.put(address, entry, generation)
+                    await _send_entry(send, entry, request, False, label, state["extra"])
+                    return
             await send(message)
 
         leader = None

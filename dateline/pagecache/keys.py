@@ -1,14 +1,17 @@
 """What makes a request personal, and the surrogate keys a cached page is stored under.
 
-A page is the same for every anonymous reader, so it can be cached whole. A request is personal
-(never answered from the cache, never stored) when it carries the session cookie (a signed-in
-reader or editor), Django's ``messages`` cookie (a notice waiting to be shown once) or an
-``Authorization`` header. The CSRF cookie is not personal: readers who once posted a form carry
-it on every page, and a page that puts a CSRF token in its HTML also sets the cookie, which keeps
-that page out of the cache anyway.
+A public page is the same for every reader, signed in or not: the signed-in state, the comment
+form and the counts come from uncached JSON endpoints, and the CSRF token from its cookie. So it
+can be cached whole. A request is personal (never answered from the cache, never stored) only
+when it carries Django's ``messages`` cookie (a notice waiting to be shown once, in the page
+itself) or an ``Authorization`` header.
+
+The session and CSRF cookies are not personal. A page that reads the session (anything that asks
+who the reader is) varies on ``Cookie``, and one that puts a CSRF token in its HTML sets the
+cookie: either keeps that page out of every cache (``dateline.pagecache.middleware``), so what a
+signed-in reader's request stores is what an anonymous one would have stored.
 """
 
-from django.conf import settings
 from django.http.cookie import parse_cookie
 
 # The response header through which Django tells the cache what a page shows; the cache strips
@@ -27,7 +30,7 @@ def page_key(page_id: int) -> str:
 
 
 def personal_cookie_names() -> frozenset[str]:
-    return frozenset({settings.SESSION_COOKIE_NAME, "messages"})
+    return frozenset({"messages"})
 
 
 def is_personal(cookie_header: str, has_authorization: bool) -> bool:

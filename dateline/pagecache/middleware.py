@@ -1,12 +1,19 @@
-"""Mark the public pages that anonymous readers get as cacheable, with the surrogate keys of
-what they show, so that the page cache (and nginx in front, and any shared cache) may keep them.
+"""Mark the public pages as cacheable, with the surrogate keys of what they show and their
+validators, so that the page cache (and nginx in front, and any shared cache) may keep them and
+answer conditional requests for them.
 
 Only the views listed here are marked: fronts, sections, tags, authors, archives, corrections,
 stories and the other Wagtail pages, feeds and sitemaps. Their HTML holds nothing personal:
-what is personal (signed-in state, the comment form) is fetched by the page's script."""
+what is personal (signed-in state, the comment form) is fetched by the page's script, so the
+page a signed-in reader gets is the anonymous one, byte for byte, and is marked the same way.
+A response that read the session (it asked who the reader is) varies on ``Cookie`` and one that
+holds a CSRF token sets its cookie: neither is ever marked."""
+
+import time
 
 from django.conf import settings
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.http import http_date
 
 from dateline.pagecache.keys import GLOBAL, KEYS_HEADER, edition_key, is_personal, page_key
 
@@ -42,8 +49,11 @@ def is_public_page(request, response) -> bool:
 
 class PublicPageMiddleware:
     """Give public pages ``Cache-Control: public, max-age=0, s-maxage=PAGE_CACHE_SECONDS``
-    (unless the view chose its own public freshness, as feeds and sitemaps do) and the header
-    that names their surrogate keys: the edition's (or "global"), and the Wagtail page's.
+    (unless the view chose its own public freshness, as feeds and sitemaps do), the header
+    that names their surrogate keys (the edition's, or "global", and the Wagtail page's), and
+    validators: a strong ``ETag`` (a hash of the bytes, so that a page rendered again after a
+    purge has a new one when it changed, and the same one in every worker when it did not) and
+    ``Last-Modified`` (when it was rendered).
 
     Browsers get ``max-age=0``: a cache that no purge reaches must not hold a story that was
     withdrawn, or keep a reader who reloads from the news."""
@@ -65,4 +75,8 @@ class PublicPageMiddleware:
         if page_id is not None:
             keys.append(page_key(page_id))
         response.headers[KEYS_HEADER] = " ".join(keys)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        if not response.has_header("Last-Modified"):
+            response.headers["Last-Modified"] = http_date(time.time())
         return response

@@ -4,15 +4,18 @@ nginx keeps a public page under ``$scheme$http_host$request_uri``; a worker that
 (rendered, or from its own store) notes that address under the page's surrogate keys (see
 ``PageStore.hand_out``). When a purge by key reaches the worker (its own, or one it read in the
 purge log), the addresses noted under those keys are sent to nginx as exact-key ``PURGE``
-requests, from this module's own thread, never from the event loop:
+requests, one per content coding nginx may hold the page in, from this module's own thread,
+never from the event loop:
 
     PURGE /en/?page=2 HTTP/1.1
     Host: news.example.org
     X-Dateline-Scheme: https
+    X-Dateline-Encoding: br
 
 nginx's purge server (ngx_cache_purge, on 127.0.0.1 only, see dateline.production.nginx)
-rebuilds the key as ``$http_x_dateline_scheme$http_host$request_uri``. Every worker follows
-the purge log and purges what it handed out, so together they purge whatever nginx holds.
+rebuilds the key as ``$http_x_dateline_scheme$http_host$request_uri#$http_x_dateline_encoding``.
+Every worker follows the purge log and purges what it handed out, so together they purge
+whatever nginx holds.
 
 Configured by PAGE_CACHE_NGINX_PURGE_URL (``http://127.0.0.1:<port>``, set by the production
 tier); nothing is sent when it is unset. A purge that fails is logged, not raised: the page
@@ -31,6 +34,9 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 SCHEME_HEADER = b"X-Dateline-Scheme"
+ENCODING_HEADER = b"X-Dateline-Encoding"
+# The codings nginx keeps a page in (the page cache's: dateline.pagecache.asgi), b"" for none.
+CODINGS = (b"", b"gzip", b"br")
 TIMEOUT_SECONDS = 2.0
 # nginx stores a response once it has all of it; a purge that arrives while a page handed out
 # moments ago is still on its way in finds nothing. Pages handed out this recently are purged
@@ -46,17 +52,19 @@ def shared_address(scheme: bytes, host: bytes, raw_path: bytes, query: bytes) ->
     return (scheme, host, raw_path + (b"?" + query if query else b""))
 
 
-def purge_request(address: tuple) -> bytes | None:
-    """The PURGE request that removes ``address`` from nginx's cache, or None for an address
-    that cannot be written in a request line (and so cannot have reached nginx either)."""
+def purge_request(address: tuple, coding: bytes = b"") -> bytes | None:
+    """The PURGE request that removes ``address`` in ``coding`` (one of CODINGS) from nginx's
+    cache, or None for an address that cannot be written in a request line (and so cannot have
+    reached nginx either)."""
     scheme, host, target = address
     if not target.startswith(b"/") or not host or not scheme:
         return None
     if any(bad in part for part in (scheme, host, target) for bad in _UNSAFE):
         return None
+    encoding = ENCODING_HEADER + b": " + coding + b"\r\n" if coding else b""
     return (
         b"PURGE " + target + b" HTTP/1.1\r\n"
-        b"Host: " + host + b"\r\n" + SCHEME_HEADER + b": " + scheme + b"\r\n"
+        b"Host: " + host + b"\r\n" + SCHEME_HEADER + b": " + scheme + b"\r\n" + encoding + b""
         b"Content-Length: 0\r\n\r\n"
     )
 
@@ -86,31 +94,32 @@ class NginxPurger:
             timer.start()
 
     def purge(self, addresses: list[tuple]) -> int:
-        """Purge ``addresses`` from nginx now (in the calling thread); return how many nginx
-        held. Failures are logged."""
+        """Purge ``addresses`` (in every coding) from nginx now (in the calling thread); return
+        how many copies nginx held. Failures are logged."""
         held = 0
         try:
             for done, address in enumerate(addresses):
-                request = purge_request(address)
-                if request is None:
-                    continue
-                try:
-                    status = self._send(request)
-                except OSError as error:
-                    logger.warning(
-                        "Could not purge %d page(s) from nginx at %s:%s: %s",
-                        len(addresses) - done,
-                        self.host,
-                        self.port,
-                        error,
-                    )
-                    return held
-                self.sent += 1
-                if status == 200:
-                    held += 1
-                elif status != 404:  # 404: nginx did not hold it
-                    key = b"".join(address).decode("latin-1")
-                    logger.warning("nginx answered %s to the purge of %s", status, key)
+                for coding in CODINGS:
+                    request = purge_request(address, coding)
+                    if request is None:
+                        break
+                    try:
+                        status = self._send(request)
+                    except OSError as error:
+                        logger.warning(
+                            "Could not purge %d page(s) from nginx at %s:%s: %s",
+                            len(addresses) - done,
+                            self.host,
+                            self.port,
+                            error,
+                        )
+                        return held
+                    self.sent += 1
+                    if status == 200:
+                        held += 1
+                    elif status != 404:  # 404: nginx did not hold it
+                        key = b"".join((*address, b"#", coding)).decode("latin-1")
+                        logger.warning("nginx answered %s to the purge of %s", status, key)
         except Exception:
             logger.exception("The purge of nginx's page cache failed")
         return held

@@ -21,17 +21,34 @@ SHARED_LIMIT = 50_000
 
 
 @dataclass(slots=True)
+class Variant:
+    """One encoding of a stored page (identity, gzip or br): its body and every header it is
+    sent with but ``Age`` and ``X-Cache``."""
+
+    body: bytes
+    headers: list[tuple[bytes, bytes]]
+    etag: bytes  # b"" when the page has none
+
+
+@dataclass(slots=True)
 class Entry:
     status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
+    # By content coding: b"" (identity), b"gzip", b"br"; compressed once, when stored.
+    variants: dict[bytes, Variant]
     keys: frozenset[str]
     stored_at: float  # time.monotonic()
     expires_at: float  # time.monotonic()
+    last_modified: float | None = None  # seconds since the epoch, from Last-Modified
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(name) + len(value) for name, value in self.headers) + 200
+        return (
+            sum(
+                len(variant.body) + sum(len(name) + len(value) for name, value in variant.headers)
+                for variant in self.variants.values()
+            )
+            + 200
+        )
 
 
 class PageStore:

@@ -4,15 +4,28 @@ they had), the live stream passed to Pushpin unbuffered, photos and static files
 
 nginx's cache is purged by exact key: ngx_cache_purge (Debian's libnginx-mod-http-cache-purge)
 answers PURGE requests on a server of its own, on 127.0.0.1 only, that rebuilds the key from
-the request (``$http_x_dateline_scheme$http_host$request_uri``, the same as the pages'
-``$scheme$http_host$request_uri``). The app's workers send them when a purge by surrogate key
-drops what they handed to nginx (dateline.pagecache.shared). A page is also kept no longer than
-the microcache (1 s by default), the safety net for whatever no purge reaches.
+the request (``$http_x_dateline_scheme$http_host$request_uri#$http_x_dateline_encoding``, the
+same as the pages' ``$scheme$http_host$request_uri#$dateline_encoding``). The app's workers
+send them when a purge by surrogate key drops what they handed to nginx
+(dateline.pagecache.shared). A page is also kept no longer than the microcache (1 s by
+default), the safety net for whatever no purge reaches.
 
-Only responses the app marks ``public`` are kept, never for a request with a session cookie or
-credentials, never a response with ``Vary`` (ngx_cache_purge removes only the variant of the
-purge request itself, so a page kept in variants could not be purged whole) and never for an
-address that ends in a bare ``?`` (the app sees it without one and could not name it)."""
+Compression: the reader's ``Accept-Encoding`` is reduced to the one coding the app's page
+cache stores (``br``, else ``gzip``, else none), which is passed to the app and is part of the
+key, so nginx keeps the app's pre-compressed bytes, one copy per coding, each purged by its own
+key, and compresses nothing per hit. What the app does not compress (pages that are not cached,
+small ones) nginx compresses with gzip; Debian's brotli module (libnginx-mod-http-brotli-filter)
+is not needed for that and not loaded.
+
+Conditional requests: nginx answers ``If-None-Match`` and ``If-Modified-Since`` with 304 itself
+for what it has cached, from the ``ETag`` and ``Last-Modified`` the app gave the page.
+
+Only responses the app marks ``public`` are kept, never for a request with Django's messages
+cookie or credentials (the session and CSRF cookies do not matter: public pages are the same
+for every reader), never a response with a ``Vary`` other than ``Accept-Encoding`` (that one is
+in the key; ngx_cache_purge removes only the variant of the purge request itself, so a page kept
+in other variants could not be purged whole) and never for an address that ends in a bare ``?``
+(the app sees it without one and could not name it)."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,11 +64,18 @@ http {{
     proxy_cache_path {dir}/cache levels=1:2 keys_zone=dateline_pages:32m max_size=1g
                      inactive=10m use_temp_path=off;
 
-    # A request is personal (never answered from the cache nor stored) with the session
-    # cookie, Django's messages cookie or credentials; the CSRF cookie alone is not.
+    # A request is personal (never answered from the cache nor stored) with Django's messages
+    # cookie or credentials; the session and CSRF cookies are not (public pages are the same
+    # for signed-in readers: the app never marks public a page that read the session).
     map $http_cookie $dateline_personal {{
         default 0;
-        "~(^|;)\\s*(sessionid|messages)=" 1;
+        "~(^|;)\\s*messages=" 1;
+    }}
+    # The one coding the app's page cache stores that the reader takes: part of the key.
+    map $http_accept_encoding $dateline_encoding {{
+        default "";
+        "~*\\bbr\\b" br;
+        "~*\\bgzip\\b" gzip;
     }}
     # Only what the app marks public is stored.
     map $upstream_http_cache_control $dateline_not_public {{
@@ -63,10 +83,12 @@ http {{
         "~*(private|no-store|no-cache)" 1;
         "~*public" 0;
     }}
-    # A response kept in variants cannot be purged whole: none is kept.
+    # A response kept in variants cannot be purged whole: none is kept, but for the coding,
+    # which is in the key.
     map $upstream_http_vary $dateline_varies {{
         default 1;
         "" 0;
+        "~*^\\s*accept-encoding\\s*$" 0;
     }}
     # "/en/?" reaches the app as "/en/": nginx keeps neither it nor anything else it could
     # not be told to purge.
@@ -92,7 +114,8 @@ http {{
         location / {{
             allow 127.0.0.1;
             deny all;
-            proxy_cache_purge dateline_pages $http_x_dateline_scheme$http_host$request_uri;
+            proxy_cache_purge dateline_pages
+                $http_x_dateline_scheme$http_host$request_uri#$http_x_dateline_encoding;
         }}
     }}
 
@@ -166,16 +189,18 @@ http {{
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header Accept-Encoding $dateline_encoding;
 
             proxy_cache dateline_pages;
-            proxy_cache_key $scheme$http_host$request_uri;
+            proxy_cache_key $scheme$http_host$request_uri#$dateline_encoding;
             proxy_cache_bypass $dateline_personal $http_authorization $dateline_unnamed;
             proxy_no_cache $dateline_personal $http_authorization $dateline_not_public
                            $dateline_varies $dateline_unnamed;
             # The app purges what nginx keeps; a page is kept at most {microcache} s, the safety
             # net for a purge that did not arrive. The app's Cache-Control is for its own cache
             # and shared caches it purges; X-Accel-Expires: 0 marks a page the app cannot purge.
-            proxy_ignore_headers Cache-Control Expires;
+            # Vary is Accept-Encoding alone on what is kept, and the coding is in the key.
+            proxy_ignore_headers Cache-Control Expires Vary;
             proxy_cache_valid 200 301 404 410 {microcache}s;
             proxy_cache_lock on;
             proxy_cache_lock_timeout 5s;
@@ -185,6 +210,11 @@ http {{
             proxy_cache_use_stale updating error timeout http_500 http_502 http_503 http_504;
             proxy_cache_background_update on;
             add_header X-Proxy-Cache $upstream_cache_status always;
+            # What the app sent uncompressed (pages it does not cache, small ones).
+            gzip on;
+            gzip_vary on;
+            gzip_types text/plain text/xml application/json application/xml
+                       application/rss+xml application/atom+xml application/feed+json;
         }}
     }}
 }}

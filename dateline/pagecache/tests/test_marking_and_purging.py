@@ -10,7 +10,9 @@ from dateline.pagecache.models import Purge
 
 @pytest.fixture
 def story(make_story):
-    return make_story("Tide Tables Rewritten", section="world", tags=["tides"])
+    return make_story(
+        "Tide Tables Rewritten", section="world", tags=["tides"], bylines=["Tomas Vey"]
+    )
 
 
 def test_it_marks_public_pages_for_anonymous_readers(client, story):
@@ -25,18 +27,111 @@ def test_it_marks_public_pages_for_anonymous_readers(client, story):
     assert client.get("/sitemap.xml")[KEYS_HEADER] == "global"
 
 
-def test_it_marks_nothing_personal(client, story, django_user_model):
-    client.cookies["sessionid"] = "someone"
+def public_pages(story, coverage):
+    day = story.url.rsplit("/", 2)[0] + "/"
+    return [
+        "/en/",
+        "/en/world/",
+        story.url,
+        day,
+        coverage.url,
+        "/en/tags/tides/",
+        "/en/people/tomas-vey/",
+        "/en/archive/",
+        "/en/corrections/",
+        "/en/feed/",
+        "/en/feed/atom/",
+        "/en/world/feed/",
+        "/en/tags/tides/feed/",
+        "/en/sitemaps/news.xml",
+        "/sitemap.xml",
+        "/robots.txt",
+    ]
+
+
+@pytest.fixture
+def coverage(edition):
+    from django.utils import timezone
+
+    from dateline.articles.actions import file_story
+    from dateline.live.models import LiveCoveragePage
+    from dateline.sections.models import Section
+
+    page = file_story(edition, timezone.now()).add_child(
+        instance=LiveCoveragePage(
+            title="Summit, Live",
+            slug="summit-live",
+            locale_id=edition.locale_id,
+            primary_section=Section.objects.get(edition=edition, slug="world"),
+        )
+    )
+    page.save_revision().publish()
+    return page
+
+
+def test_signed_in_readers_and_staff_get_the_anonymous_page_byte_for_byte(
+    client, story, coverage, make_reader, django_user_model
+):
+    from django.test import Client
+
+    ada, bob = make_reader("Ada"), make_reader("Bob")
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.org", "a-long-pass-1")
+    readers = []
+    for user in (ada, bob, editor):
+        reader = Client()
+        reader.force_login(user)
+        reader.cookies["csrftoken"] = "a" * 32  # a reader who once posted a form
+        readers.append(reader)
+    assert readers[0].get("/accounts/state.json").json()["name"] == "Ada"
+    assert readers[1].get("/accounts/state.json").json()["name"] == "Bob"
+    for url in public_pages(story, coverage):
+        anonymous = client.get(url)
+        assert anonymous.status_code == 200, url
+        for reader in readers:
+            response = reader.get(url)
+            assert response.content == anonymous.content, url
+            assert response["ETag"] == anonymous["ETag"], url
+            assert "public" in response["Cache-Control"], url
+            assert response[KEYS_HEADER] == anonymous[KEYS_HEADER], url
+            assert not response.cookies, url
+            assert "Vary" not in response, url
+    page = readers[0].get(story.url).content.decode()
+    for personal in ("Ada", "ada@example.org", "csrfmiddlewaretoken", "a" * 32, "Sign out"):
+        assert personal not in page
+
+
+def test_it_gives_public_pages_validators_that_change_with_their_bytes(client, story):
+    first = client.get(story.url)
+    assert first["ETag"].startswith('"') and first["ETag"].endswith('"')  # strong
+    assert first["Last-Modified"].endswith(" GMT")
+    assert client.get(story.url)["ETag"] == first["ETag"]
+    revision = story.get_latest_revision_as_object()
+    revision.title = "Tide Tables Rewritten Again"
+    revision.save_revision().publish()
+    assert client.get(story.url)["ETag"] != first["ETag"]
+
+
+def test_it_marks_nothing_personal(client, story, make_reader):
+    # A notice waiting to be shown once is in the page itself.
+    client.cookies["messages"] = "notice"
     response = client.get("/en/")
     assert KEYS_HEADER not in response
     assert "public" not in response.get("Cache-Control", "")
-    del client.cookies["sessionid"]
+    del client.cookies["messages"]
+    assert KEYS_HEADER not in client.get("/en/", HTTP_AUTHORIZATION="Bearer x")
+    client.force_login(make_reader("Ada"))
     for url in (
         "/accounts/login/",
+        "/accounts/profile/",
+        "/accounts/state.json",
         "/en/search/?q=tide",
         f"/discussion/pages/{story.pk}/comments.json",
+        "/admin/",
+        f"/admin/pages/{story.pk}/edit/preview/",
     ):
-        assert KEYS_HEADER not in client.get(url), url
+        response = client.get(url)
+        assert KEYS_HEADER not in response, url
+        assert "public" not in response.get("Cache-Control", ""), url
 
 
 def test_publishing_and_withdrawing_purge_the_edition(

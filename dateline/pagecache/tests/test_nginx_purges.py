@@ -1,7 +1,7 @@
 """Purging nginx's cache from the page cache: the address a page is noted under is nginx's
-cache key ($scheme$http_host$request_uri) exactly, a purge by key sends one PURGE per address
-noted under it, to 127.0.0.1, and a page that no worker could purge is marked for nginx not to
-keep. (Through a running nginx: tests/test_prod_tier.py.)"""
+cache key ($scheme$http_host$request_uri, with the content coding) exactly, a purge by key sends
+one PURGE per address noted under it and coding, to 127.0.0.1, and a page that no worker could
+purge is marked for nginx not to keep. (Through a running nginx: tests/test_prod_tier.py.)"""
 
 import asyncio
 import logging
@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dateline.pagecache import asgi
-from dateline.pagecache.shared import NginxPurger, purge_request, shared_address
+from dateline.pagecache.shared import CODINGS, NginxPurger, purge_request, shared_address
 from dateline.pagecache.store import PageStore
 
 
@@ -25,6 +25,13 @@ def test_an_address_is_purged_under_the_key_nginx_stored_it_under():
         b"PURGE /en/caf%C3%A9/?page=2&x HTTP/1.1\r\n"
         b"Host: News.Example.org:8443\r\n"
         b"X-Dateline-Scheme: https\r\n"
+        b"Content-Length: 0\r\n\r\n"
+    )
+    assert purge_request(address, b"br") == (
+        b"PURGE /en/caf%C3%A9/?page=2&x HTTP/1.1\r\n"
+        b"Host: News.Example.org:8443\r\n"
+        b"X-Dateline-Scheme: https\r\n"
+        b"X-Dateline-Encoding: br\r\n"
         b"Content-Length: 0\r\n\r\n"
     )
     assert shared_address(b"https", b"h", b"/en/", b"") == (b"https", b"h", b"/en/")
@@ -92,7 +99,15 @@ class FakeNginx:
                 self.requests.append(request + b"\r\n\r\n")
                 lines = request.split(b"\r\n")
                 headers = dict(line.split(b": ", 1) for line in lines[1:])
-                key = headers[b"X-Dateline-Scheme"] + headers[b"Host"] + lines[0].split()[1]
+                key = b"".join(
+                    (
+                        headers[b"X-Dateline-Scheme"],
+                        headers[b"Host"],
+                        lines[0].split()[1],
+                        b"#",
+                        headers.get(b"X-Dateline-Encoding", b""),
+                    )
+                )
                 body = b"purged" if key in self.held else b"not found"
                 status = b"200 OK" if key in self.held else b"404 Not Found"
                 self.held.discard(key)
@@ -113,22 +128,22 @@ class FakeNginx:
 
 
 def test_the_purger_sends_exact_purges_to_nginx_over_one_connection():
-    nginx = FakeNginx(held={b"httpsh/en/", b"httpsH:1/en/s/?p=2"})
+    nginx = FakeNginx(held={b"httpsh/en/#br", b"httpsh/en/#", b"httpsH:1/en/s/?p=2#gzip"})
     purger = NginxPurger(f"http://127.0.0.1:{nginx.port}")
     addresses = [
         (b"https", b"h", b"/en/"),
         (b"https", b"H:1", b"/en/s/?p=2"),
         (b"https", b"h", b"/x"),
     ]
-    assert purger.purge(addresses) == 2
-    assert nginx.requests == [purge_request(address) for address in addresses]
+    assert purger.purge(addresses) == 3
+    assert nginx.requests == [purge_request(a, coding) for a in addresses for coding in CODINGS]
     assert nginx.connections == 1
     assert nginx.held == set()
     nginx.close()
 
 
 def test_the_purger_opens_a_new_connection_when_nginx_closed_the_last():
-    nginx = FakeNginx(held={b"httpsh/1", b"httpsh/2"}, close_after=1)
+    nginx = FakeNginx(held={b"httpsh/1#", b"httpsh/2#gzip"}, close_after=len(CODINGS))
     purger = NginxPurger(f"http://127.0.0.1:{nginx.port}")
     assert purger.purge([(b"https", b"h", b"/1")]) == 1
     assert purger.purge([(b"https", b"h", b"/2")]) == 1
@@ -143,9 +158,11 @@ def test_a_page_handed_out_just_before_its_purge_is_purged_once_more():
     just_now, long_ago = (b"https", b"h", b"/new"), (b"https", b"h", b"/old")
     purger.forward([(just_now, time.monotonic()), (long_ago, time.monotonic() - 60)])
     deadline = time.monotonic() + 10
-    while len(nginx.requests) < 3 and time.monotonic() < deadline:
+    while len(nginx.requests) < 3 * len(CODINGS) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert nginx.requests == [purge_request(a) for a in (just_now, long_ago, just_now)]
+    assert nginx.requests == [
+        purge_request(a, coding) for a in (just_now, long_ago, just_now) for coding in CODINGS
+    ]
     nginx.close()
 
 
