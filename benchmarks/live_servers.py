@@ -348,3 +348,26 @@ def tier_settings(var, database_url: str, workers: int):
         zmq_port=free_block(),
         purge_port=free_port(),
     )
+
+
+def session_script(username: str, *, staff: bool = False) -> str:
+    """Python for ``dateline shell -c`` that signs ``username`` in (a reader with a profile,
+    made if need be; a superuser when ``staff``) and prints the session cookie, as signing in
+    through the site leaves it: for the tests and benchmarks of signed-in readers."""
+    return (
+        "from importlib import import_module\n"
+        "from django.conf import settings\n"
+        "from django.contrib import auth\n"
+        "from dateline.accounts.models import ReaderProfile\n"
+        f"user, _ = auth.get_user_model().objects.get_or_create(username={username!r})\n"
+        f"user.is_staff = user.is_superuser = {staff!r}\n"
+        "user.save()\n"
+        "ReaderProfile.objects.get_or_create(\n"
+        f"    user=user, defaults={{'display_name': {username!r}}})\n"
+        "session = import_module(settings.SESSION_ENGINE).SessionStore()\n"
+        "session[auth.SESSION_KEY] = str(user.pk)\n"
+        "session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
+        "session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+        "session.create()\n"
+        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
+    )

@@ -43,7 +43,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from benchmarks.live_servers import free_port, tier_settings
+from benchmarks.live_servers import free_port, session_script, tier_settings
 from dateline.production.tier import BIN, NEEDS, ProductionTier
 
 WORKERS = 2
@@ -64,20 +64,6 @@ def get(url: str, headers=None) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (127.0.0.1 only)
     with urllib.request.urlopen(request, timeout=30, context=_context()) as response:  # noqa: S310
         return response.status, dict(response.headers), response.read()
-
-
-SIGN_IN = (
-    "from importlib import import_module\n"
-    "from django.conf import settings\n"
-    "from django.contrib import auth\n"
-    "user, _ = auth.get_user_model().objects.get_or_create(username='bench-reader')\n"
-    "session = import_module(settings.SESSION_ENGINE).SessionStore()\n"
-    "session[auth.SESSION_KEY] = str(user.pk)\n"
-    "session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
-    "session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
-    "session.create()\n"
-    "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
-)
 
 
 def rss_mb(pid: int) -> float:
@@ -276,7 +262,7 @@ def run() -> None:
         rate, app_mb = wrk(prod_url, children(tier.app.pid))
         rows.append(("HTTPS production tier (nginx cache)", rate, rate / ceiling_https, app_mb))
         anonymous_https = rate
-        cookie = tier.dateline("shell", "-c", SIGN_IN).split()[-1]
+        cookie = tier.dateline("shell", "-c", session_script("bench-reader")).split()[-1]
         signed_in = (f"Cookie: {cookie}; csrftoken=abcdefghijklmnopqrstuvwxyz012345",)
         assert get(prod_url, {"Cookie": signed_in[0][8:]})[2] == body
         etag = next(value for name, value in headers.items() if name.lower() == "etag")

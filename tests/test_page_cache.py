@@ -14,6 +14,8 @@ import urllib.request
 import brotli
 import pytest
 
+from benchmarks.live_servers import session_script
+
 
 def fetch(url, *, method="GET", cookie=None, headers=None, raw=False):
     """Return (status, headers, text) of a request, whatever the status (the body's bytes as
@@ -32,24 +34,7 @@ def fetch(url, *, method="GET", cookie=None, headers=None, raw=False):
 def sign_in(demo, username, *, staff=False):
     """Return the Cookie header of a new session of ``username`` (a reader, made if need be),
     as signing in leaves it."""
-    code = (
-        "from importlib import import_module\n"
-        "from django.conf import settings\n"
-        "from django.contrib import auth\n"
-        "from dateline.accounts.models import ReaderProfile\n"
-        f"user, _ = auth.get_user_model().objects.get_or_create(username={username!r})\n"
-        f"user.is_staff = user.is_superuser = {staff!r}\n"
-        "user.save()\n"
-        "ReaderProfile.objects.get_or_create(\n"
-        f"    user=user, defaults={{'display_name': {username!r}}})\n"
-        "session = import_module(settings.SESSION_ENGINE).SessionStore()\n"
-        "session[auth.SESSION_KEY] = str(user.pk)\n"
-        "session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
-        "session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
-        "session.create()\n"
-        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
-    )
-    cookie = demo.dateline("shell", "-c", code).stdout.split()[-1]
+    cookie = demo.dateline("shell", "-c", session_script(username, staff=staff)).stdout.split()[-1]
     state = json.loads(fetch(demo.url + "/accounts/state.json", cookie=cookie)[2])
     assert state["signed_in"] and state["name"] == username
     return cookie + "; csrftoken=abcdefghijklmnopqrstuvwxyz012345"

@@ -19,6 +19,7 @@ import time
 import brotli
 import pytest
 
+from benchmarks.live_servers import session_script
 from tests.prodtier import (
     TLSSSEClient,
     fetch,
@@ -70,22 +71,7 @@ def story_path(tier, slug):
 def sign_in(tier, username):
     """Return the Cookie header of a new session of the reader ``username`` (made if need be),
     as signing in leaves it."""
-    code = (
-        "from importlib import import_module\n"
-        "from django.conf import settings\n"
-        "from django.contrib import auth\n"
-        "from dateline.accounts.models import ReaderProfile\n"
-        f"user, _ = auth.get_user_model().objects.get_or_create(username={username!r})\n"
-        "ReaderProfile.objects.get_or_create(\n"
-        f"    user=user, defaults={{'display_name': {username!r}}})\n"
-        "session = import_module(settings.SESSION_ENGINE).SessionStore()\n"
-        "session[auth.SESSION_KEY] = str(user.pk)\n"
-        "session[auth.BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]\n"
-        "session[auth.HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
-        "session.create()\n"
-        "print(settings.SESSION_COOKIE_NAME + '=' + session.session_key)\n"
-    )
-    cookie = tier.dateline("shell", "-c", code).split()[-1]
+    cookie = tier.dateline("shell", "-c", session_script(username)).split()[-1]
     state = json.loads(fetch(tier.s.url + "/accounts/state.json", headers={"Cookie": cookie})[2])
     assert state["signed_in"] and state["name"] == username
     return cookie + "; csrftoken=abcdefghijklmnopqrstuvwxyz012345"

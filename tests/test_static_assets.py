@@ -8,11 +8,6 @@ STATIC_ROOT: the tests elsewhere serve the files of the tree as they are."""
 import gzip
 import os
 import re
-import shutil
-import socket
-import ssl
-import subprocess
-import time
 
 import brotli
 import pytest
@@ -20,8 +15,8 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import override_settings
 
-from dateline.production.nginx import BROTLI_STATIC_MODULE, PURGE_MODULE, NginxSite
-from tests.conftest import free_port
+from dateline.production.nginx import BROTLI_STATIC_MODULE
+from tests.nginx import fetch, running_nginx
 
 pytestmark = pytest.mark.django_db
 
@@ -127,74 +122,10 @@ def test_an_article_loads_at_most_25_kb_of_script(collected, client, article):
 # --- nginx -------------------------------------------------------------------------------------
 
 
-def fetch(site: NginxSite, path: str, encoding: str = "") -> tuple[int, dict[str, str], bytes]:
-    """GET ``path`` from nginx over TLS; return the status, the headers and the body."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    accept = f"Accept-Encoding: {encoding}\r\n" if encoding else ""
-    request = f"GET {path} HTTP/1.1\r\nHost: localhost\r\n{accept}Connection: close\r\n\r\n"
-    with (
-        socket.create_connection(("127.0.0.1", site.https_port), timeout=10) as plain,
-        context.wrap_socket(plain, server_hostname="localhost") as tls,
-    ):
-        tls.sendall(request.encode("latin-1"))
-        answer = b""
-        while chunk := tls.recv(65536):
-            answer += chunk
-    head, _, content = answer.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(lines[0].split()[1]), headers, content
-
-
 @pytest.fixture
 def nginx(collected, tmp_path):
-    if not shutil.which("nginx") or not PURGE_MODULE.exists() or not shutil.which("openssl"):
-        if os.environ.get("CI") == "true":
-            pytest.fail("nginx with libnginx-mod-http-cache-purge and openssl are needed")
-        pytest.skip("needs nginx with libnginx-mod-http-cache-purge, and openssl")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
-        + ["-nodes", "-days", "2", "-subj", "/CN=localhost", "-keyout", str(key)]
-        + ["-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )
-    site = NginxSite(
-        directory=tmp_path / "nginx",
-        app_servers=[f"127.0.0.1:{free_port()}"],
-        pushpin=f"127.0.0.1:{free_port()}",
-        static_root=collected,
-        media_root=tmp_path / "media",
-        certificate=cert,
-        certificate_key=key,
-        http_port=free_port(),
-        https_port=free_port(),
-        purge_port=free_port(),
-        workers=1,
-        user="root" if os.geteuid() == 0 else "",
-    )
-    process = subprocess.Popen(
-        ["nginx", "-c", str(site.write()), "-p", str(site.directory)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", site.https_port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
-            time.sleep(0.1)
-    yield site
-    process.terminate()
-    process.wait(timeout=10)
+    with running_nginx(tmp_path, static_root=collected, media_root=tmp_path / "media") as site:
+        yield site
 
 
 def test_nginx_serves_hashed_files_immutable_and_compressed(nginx, collected, client, article):
