@@ -47,6 +47,9 @@ def open_room(page, demo, path):
     chat = page.get_by_role("region", name="General")
     expect(chat.get_by_label("Your message")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-stream", "open")
+    # The tab's first heartbeat has been counted (its answer shows the count): a reader who
+    # opens the room after this one is sure to be counted with them.
+    expect(chat.locator(".chat__here")).to_have_attribute("data-count", re.compile(r"\d+"))
     return chat
 
 
