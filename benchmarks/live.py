@@ -56,9 +56,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.utils import timezone
 
-from benchmarks.live_clients import CONNECTING_AT_ONCE, raise_open_files_limit
+from benchmarks.live_clients import CONNECTING_AT_ONCE
 from benchmarks.live_servers import ROOT, Baseline, Embedded, Pipe, Production, Site, stop
 from dateline.live.grip import NEXT_LINK_REFRESH_SECONDS
+from dateline.production.tier import raise_open_files_limit
 
 SIZES = tuple(
     int(size) for size in os.environ.get("BENCH_LIVE_SIZES", "100,1000,5000,10000").split(",")

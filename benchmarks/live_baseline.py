@@ -14,7 +14,7 @@ import asyncio
 import json
 import sys
 
-from benchmarks.live_clients import raise_open_files_limit
+from dateline.production.tier import raise_open_files_limit
 
 HEADERS = (
     b"HTTP/1.1 200 OK\r\n"

@@ -21,9 +21,10 @@ orchestrator and the publisher compare them with their own ``time.monotonic()``.
 import asyncio
 import contextlib
 import json
-import resource
 import sys
 import time
+
+from dateline.production.tier import raise_open_files_limit
 
 OPEN_MARKER = b"event: stream-open"
 EVENT_MARKER = b"event: breaking"
@@ -196,17 +197,6 @@ async def main() -> None:
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
     await fleet.close()
-
-
-def raise_open_files_limit() -> int:
-    """Raise this process's soft limit of open files to its hard limit (children inherit it);
-    return the limit now in force."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = hard if hard != resource.RLIM_INFINITY else 1 << 16
-    if soft != resource.RLIM_INFINITY and soft < target:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        soft = target
-    return soft
 
 
 if __name__ == "__main__":
