@@ -70,6 +70,27 @@ def edition(db):
 
 
 @pytest.fixture
+def coverage(edition):
+    """A published live coverage page, "Summit, Live", in the edition's World section."""
+    from django.utils import timezone
+
+    from dateline.articles.actions import file_story
+    from dateline.live.models import LiveCoveragePage
+    from dateline.sections.models import Section
+
+    page = file_story(edition, timezone.now()).add_child(
+        instance=LiveCoveragePage(
+            title="Summit, Live",
+            slug="summit-live",
+            locale_id=edition.locale_id,
+            primary_section=Section.objects.get(edition=edition, slug="world"),
+        )
+    )
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
 def make_photo(db):
     from dateline.mediabank.models import Photo
     from dateline.people.models import Person

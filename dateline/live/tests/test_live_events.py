@@ -5,7 +5,7 @@ from django_eventstream.models import Event
 
 from dateline.live.channels import is_public_channel
 from dateline.live.hub import BadStreamRequest, parse_request
-from dateline.live.models import BreakingNews, LiveCoveragePage, LiveEntry
+from dateline.live.models import BreakingNews, LiveEntry
 from dateline.newsroom.roles import EDITORS, REPORTERS, setup_newsroom
 
 
@@ -166,26 +166,7 @@ def test_a_reporter_cannot_mark_breaking_news(client, staff, make_story):
     assert not BreakingNews.objects.exists()
 
 
-# --- live coverage
-
-
-@pytest.fixture
-def coverage(edition):
-    from django.utils import timezone
-
-    from dateline.articles.actions import file_story
-    from dateline.sections.models import Section
-
-    page = file_story(edition, timezone.now()).add_child(
-        instance=LiveCoveragePage(
-            title="Summit, Live",
-            slug="summit-live",
-            locale_id=edition.locale_id,
-            primary_section=Section.objects.get(edition=edition, slug="world"),
-        )
-    )
-    page.save_revision().publish()
-    return page
+# --- live coverage (the `coverage` fixture is conftest.py's)
 
 
 def test_entries_of_live_coverage_go_to_its_channel(coverage, django_capture_on_commit_callbacks):

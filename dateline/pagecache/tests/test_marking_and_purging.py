@@ -49,26 +49,6 @@ def public_pages(story, coverage):
     ]
 
 
-@pytest.fixture
-def coverage(edition):
-    from django.utils import timezone
-
-    from dateline.articles.actions import file_story
-    from dateline.live.models import LiveCoveragePage
-    from dateline.sections.models import Section
-
-    page = file_story(edition, timezone.now()).add_child(
-        instance=LiveCoveragePage(
-            title="Summit, Live",
-            slug="summit-live",
-            locale_id=edition.locale_id,
-            primary_section=Section.objects.get(edition=edition, slug="world"),
-        )
-    )
-    page.save_revision().publish()
-    return page
-
-
 def test_signed_in_readers_and_staff_get_the_anonymous_page_byte_for_byte(
     client, story, coverage, make_reader, django_user_model
 ):
