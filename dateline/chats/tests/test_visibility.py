@@ -14,7 +14,7 @@ from dateline.chats.access import hidden_room_ids
 from dateline.chats.models import ChatMessage, ChatRoom
 from dateline.chats.tests.conftest import send
 from dateline.live.channels import ChannelManager, hidden_channels
-from dateline.live.tests.test_grip_opens import run_apart
+from tests.apart import run_apart
 
 HOUR = dt.timedelta(hours=1)
 

@@ -1,14 +1,13 @@
 """Stream opens through Pushpin, answered in front of Django (dateline.live.grip): what Pushpin
 is told to hold, and what is refused before anything is held."""
 
-import asyncio
-import threading
 import time
 
 import jwt
 import pytest
 
 from dateline.live.grip import with_lean_stream_opens
+from tests.apart import run_apart
 
 KEY = "test-key-" + "k" * 32
 
@@ -122,22 +121,3 @@ def test_the_embedded_tier_refuses_the_stream_of_a_chat_room_readers_may_not_see
 
     status, headers, body = call(serve_stream, b"channel=edition-en&channel=chat-424242")
     assert (status, body) == (404, "No such channel: 'chat-424242'.\n")
-
-
-def run_apart(coroutine):
-    """Run ``coroutine`` to its end in a thread of its own: the browser tests' Playwright keeps
-    an event loop running in the main thread, where asyncio.run() refuses to start."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["value"] = asyncio.run(coroutine)
-        except BaseException as error:  # noqa: BLE001 - raised again in the caller
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")

@@ -3,18 +3,17 @@ cache key ($scheme$http_host$request_uri, with the content coding) exactly, a pu
 one PURGE per address noted under it and coding, to 127.0.0.1, and a page that no worker could
 purge is marked for nginx not to keep. (Through a running nginx: tests/test_prod_tier.py.)"""
 
-import asyncio
 import logging
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from dateline.pagecache import asgi
 from dateline.pagecache.shared import CODINGS, NginxPurger, purge_request, shared_address
 from dateline.pagecache.store import PageStore
+from tests.apart import run_apart
 
 
 def test_an_address_is_purged_under_the_key_nginx_stored_it_under():
@@ -200,10 +199,7 @@ def run_request(application, path, query=b"", host=b"News.Example:8443"):
     async def send(message):
         sent.append(message)
 
-    # In a thread of its own: a browser test earlier in the run can leave an event loop
-    # running in this one, where asyncio.run() refuses to start another.
-    with ThreadPoolExecutor(max_workers=1) as executor:
-        executor.submit(asyncio.run, application(scope, receive, send)).result()
+    run_apart(application(scope, receive, send))
     return dict(sent[0]["headers"])
 
 
