@@ -78,6 +78,16 @@ def publish(demo, slug, headline, **fields):
     ).stdout.split()[-2:]
 
 
+def latest_story(demo):
+    """Return the id and address of the latest story readers see."""
+    return demo.dateline(
+        "shell",
+        "-c",
+        "from dateline.articles.models import ArticlePage;"
+        "s = ArticlePage.objects.visible().order_by('-published_at')[0]; print(s.pk, s.get_url())",
+    ).stdout.split()[-2:]
+
+
 def test_it_answers_anonymous_readers_from_the_cache(demo):
     url = demo.url + "/en/world/"
     fetch(url)
@@ -98,12 +108,7 @@ def test_it_answers_anonymous_readers_from_the_cache(demo):
 def test_signed_in_readers_and_editors_get_the_cached_anonymous_page(demo):
     ada, bob = sign_in(demo, "ada-cache"), sign_in(demo, "bob-cache")
     editor = sign_in(demo, "editor-cache", staff=True)
-    story = demo.dateline(
-        "shell",
-        "-c",
-        "from dateline.articles.models import ArticlePage;"
-        "print(ArticlePage.objects.visible().order_by('-published_at')[0].get_url())",
-    ).stdout.split()[-1]
+    _, story = latest_story(demo)
     for path in ("/en/", "/en/world/", story, "/en/feed/"):
         fetch(demo.url + path)
         _, headers, anonymous = cached(demo.url + path)
@@ -129,12 +134,7 @@ def test_personal_requests_and_pages_are_never_cached(demo):
     # Pages that set a cookie or are marked private are fetched from Django every time, also
     # for a signed-in reader or editor: the newsroom, previews, account pages.
     editor = sign_in(demo, "editor-never", staff=True)
-    story_id = demo.dateline(
-        "shell",
-        "-c",
-        "from dateline.articles.models import ArticlePage;"
-        "print(ArticlePage.objects.visible().first().pk)",
-    ).stdout.split()[-1]
+    story_id, _ = latest_story(demo)
     for path, cookie in [
         ("/accounts/login/", None),
         ("/en/search/?q=harbour", None),
