@@ -21,23 +21,7 @@
   const HEARTBEAT_MS = 20000;
   let account = { signed_in: false };
 
-  function csrf() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  async function send(url, data) {
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-      body: JSON.stringify(data),
-    });
-    let body = {};
-    try { body = await response.json(); } catch (e) { body = {}; }
-    if (!response.ok) throw new Error(body.error || text("Failed"));
-    return body;
-  }
+  const send = (url, data) => window.datelinePost(url, data, text("Failed"));
 
   function messageElement(message) {
     const item = document.createElement("li");

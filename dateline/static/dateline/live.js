@@ -9,6 +9,22 @@
   window.datelineAccount = fetch("/accounts/state.json", { credentials: "same-origin" })
     .then((response) => (response.ok ? response.json() : { signed_in: false }))
     .catch(() => ({ signed_in: false }));
+
+  // A reader's POST of JSON (a comment, a chat message, a follow), with the CSRF cookie that
+  // the uncached endpoints set; answers the reply's JSON, or throws its error (else ``failed``).
+  window.datelinePost = async (url, data, failed) => {
+    const token = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token ? decodeURIComponent(token[1]) : "" },
+      body: JSON.stringify(data),
+    });
+    let body = {};
+    try { body = await response.json(); } catch (e) { body = {}; }
+    if (!response.ok) throw new Error(body.error || failed);
+    return body;
+  };
   const accountLink = document.querySelector("[data-account]");
   if (accountLink) {
     window.datelineAccount.then((state) => {

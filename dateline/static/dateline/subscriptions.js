@@ -4,11 +4,6 @@
 (function () {
   "use strict";
 
-  function csrf() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
   function setUp(block) {
     const text = (name) => block.dataset["text" + name];
     const buttons = Array.from(block.querySelectorAll("[data-follow]"));
@@ -32,15 +27,8 @@
       button.disabled = true;
       if (error) error.hidden = true;
       try {
-        const response = await fetch(block.dataset.followUrl, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-          body: JSON.stringify({ kind: kind, id: Number(id), follow: wanted }),
-        });
-        let body = {};
-        try { body = await response.json(); } catch (e) { body = {}; }
-        if (!response.ok) throw new Error(body.error || text("Failed"));
+        const body = await window.datelinePost(
+          block.dataset.followUrl, { kind: kind, id: Number(id), follow: wanted }, text("Failed"));
         show(button, body.following);
       } catch (e) {
         if (error) {
