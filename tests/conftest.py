@@ -1,7 +1,11 @@
 """Browser fixtures: Debian's Chromium driven by Playwright, against Django's live server."""
 
+import contextlib
 import os
+import secrets
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -127,21 +131,115 @@ class DemoSite:
         )
 
 
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory):
-    """Run the site as `make demo` does (a fresh SQLite database, the demo content, uvicorn
-    and the scheduler beside it); stop both after the session."""
-    var = tmp_path_factory.mktemp("demo-var")
-    port = free_port()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
-    }
-    env.update(DATELINE_DEMO="1", DATELINE_VAR_DIR=str(var), SITE_URL=f"http://127.0.0.1:{port}")
-    site = DemoSite(url=f"http://127.0.0.1:{port}", env=env, var=var)
+# What a site runs with, of the environment the tests run in: not their database, cache,
+# settings module or key.
+NOT_FOR_SITES = {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+DATABASE = "dateline.sqlite3"
+POSTGRES_SERVER = os.environ.get(
+    "TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+).rsplit("/", 1)[0]
+
+
+def demo_env(var: Path, **settings: str) -> dict[str, str]:
+    """The environment of a demo site (DATELINE_DEMO) in ``var``, plus ``settings``."""
+    env = {key: value for key, value in os.environ.items() if key not in NOT_FOR_SITES}
+    env.update(DATELINE_DEMO="1", DATELINE_VAR_DIR=str(var), **settings)
+    return env
+
+
+def load_demo(var: Path, **settings: str) -> None:
+    """Run `dateline migrate` and `dateline load-demo` as `make demo` does, on the site in
+    ``var`` (SQLite there unless ``settings`` give a DATABASE_URL)."""
+    site = DemoSite(url="", env=demo_env(var, **settings), var=var)
     site.dateline("migrate", "--noinput")
     site.dateline("load-demo")
+
+
+def copy_demo_files(template: Path, var: Path) -> None:
+    """Copy what load-demo left in the var directory ``template`` into ``var``: the SQLite
+    database (through SQLite's backup API, whole whatever its journal holds), the photos'
+    files, the drawn demo photos and the agencies' drop folders. The secret key is left out:
+    the copy makes its own, as a fresh demo does."""
+    var.mkdir(parents=True, exist_ok=True)
+    for path in template.iterdir():
+        if path.name.startswith(DATABASE) or path.name == "secret-key":
+            continue
+        if path.is_dir():
+            shutil.copytree(path, var / path.name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(path, var / path.name)
+    if (template / DATABASE).exists():
+        source = contextlib.closing(sqlite3.connect(template / DATABASE))
+        target = contextlib.closing(sqlite3.connect(var / DATABASE))
+        with source as source, target as target:
+            source.backup(target)
+
+
+@pytest.fixture(scope="session")
+def demo_var(tmp_path_factory) -> Path:
+    """A var directory as `make demo`'s migrate and load-demo leave it, on SQLite. Loading
+    takes minutes, so it is done once a session: each site copies it (copy_demo_files)."""
+    var = tmp_path_factory.mktemp("demo-template")
+    load_demo(var)
+    return var
+
+
+@dataclass
+class PostgresDemo:
+    """The demo loaded once into a PostgreSQL database, ``template``, with its files in
+    ``var``: clone() gives a site its own copy."""
+
+    template: str
+    var: Path
+
+    def clone(self, name: str, var: Path) -> str:
+        """Create the database ``name`` as a copy of the demo's (CREATE DATABASE … TEMPLATE,
+        a file copy on the server), copy the demo's files into ``var``; return the database's
+        URL. The caller drops the database."""
+        import psycopg
+
+        copy_demo_files(self.var, var)
+        with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return f"{POSTGRES_SERVER}/{name}"
+
+
+@pytest.fixture(scope="session")
+def postgres_demo(tmp_path_factory):
+    """The demo as `dateline migrate` and `dateline load-demo` leave it on PostgreSQL, loaded
+    once a session (at TEST_POSTGRES_URL's server) for the sites that clone it; skipped, or
+    failed under CI, when PostgreSQL does not answer."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {error}")
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES_SERVER}")
+    name = f"dateline_demo_{secrets.token_hex(4)}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        var = tmp_path_factory.mktemp("demo-template-postgres")
+        load_demo(var, DATABASE_URL=f"{POSTGRES_SERVER}/{name}")
+        yield PostgresDemo(template=name, var=var)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, demo_var):
+    """Run the site as `make demo` does (a fresh SQLite database with the demo content: a copy
+    of demo_var's, uvicorn and the scheduler beside it); stop both after the session."""
+    var = tmp_path_factory.mktemp("demo-var")
+    copy_demo_files(demo_var, var)
+    port = free_port()
+    site = DemoSite(
+        url=f"http://127.0.0.1:{port}",
+        env=demo_env(var, SITE_URL=f"http://127.0.0.1:{port}"),
+        var=var,
+    )
+    env = site.env
     bin_dir = Path(sys.executable).parent
     log = (var / "server.log").open("w")
     server = start_app_server(port, env, var, log)

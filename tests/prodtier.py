@@ -105,9 +105,13 @@ class TLSSSEClient(SSEClient):
 
 
 @contextlib.contextmanager
-def running_tier(folder, database_prefix: str, *, workers: int = 2):
+def running_tier(folder, database_prefix: str, demo, *, workers: int = 2):
     """The production tier with the demo content, on free ports, in ``folder`` and a
-    throwaway PostgreSQL database ``<database_prefix>_<hex>``; stopped and dropped after."""
+    throwaway PostgreSQL database ``<database_prefix>_<hex>``; stopped and dropped after.
+
+    The database and files are a clone of ``demo`` (the postgres_demo fixture: migrate and
+    load-demo, once a session), so the tier's own load-demo, run as `make prod LOAD_DEMO=1`
+    runs it, finds the demo loaded and keeps it."""
     from benchmarks.live_servers import tier_settings
     from dateline.production.tier import NEEDS, ProductionTier
 
@@ -120,6 +124,7 @@ def running_tier(folder, database_prefix: str, *, workers: int = 2):
     settings = tier_settings(folder, server.rsplit("/", 1)[0] + f"/{name}", workers)
     tier = ProductionTier(settings)
     try:
+        demo.clone(name, folder)
         tier.start(load_demo=True)
         yield tier
     finally:

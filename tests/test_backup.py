@@ -264,8 +264,10 @@ def test_it_restores_a_sqlite_site_taken_while_it_served(demo, tmp_path):
 
 
 @pytest.fixture
-def postgres_databases():
-    """Two throwaway PostgreSQL databases (source and restored), dropped afterwards."""
+def postgres_databases(postgres_demo, tmp_path):
+    """Two throwaway PostgreSQL databases, dropped afterwards: the source, with the demo as
+    migrate and load-demo leave it (a clone of postgres_demo, its files in tmp_path/source),
+    and an empty one to restore into."""
     psycopg = pytest.importorskip("psycopg")
     try:
         admin = psycopg.connect(POSTGRES, autocommit=True, connect_timeout=5)
@@ -280,10 +282,10 @@ def postgres_databases():
                 pytest.fail(message)
             pytest.skip(message)
     names = [f"dateline_backup_{secrets.token_hex(4)}" for _ in range(2)]
-    for name in names:
-        admin.execute(f'CREATE DATABASE "{name}"')
     base = POSTGRES.rsplit("/", 1)[0]
     try:
+        postgres_demo.clone(names[0], tmp_path / "source")
+        admin.execute(f'CREATE DATABASE "{names[1]}"')
         yield [f"{base}/{name}" for name in names]
     finally:
         for name in names:
@@ -293,8 +295,6 @@ def postgres_databases():
 
 def test_it_restores_a_postgresql_site_taken_while_it_served(postgres_databases, tmp_path):
     source = Site(tmp_path / "source", postgres_databases[0])
-    source.dateline("migrate", "--noinput")
-    source.dateline("load-demo")
     round_trip(source, Site(tmp_path / "restored", postgres_databases[1]), tmp_path)
 
 

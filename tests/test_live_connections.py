@@ -32,24 +32,19 @@ def admin_connection():
 
 
 @pytest.fixture(scope="module")
-def site_on_postgres(tmp_path_factory):
+def site_on_postgres(tmp_path_factory, postgres_demo):
     admin = admin_connection()
     name = f"dateline_streams_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
     var = tmp_path_factory.mktemp("streams-pg")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
     env.update(
         DATELINE_DEMO="1",
         DATELINE_VAR_DIR=str(var),
-        DATABASE_URL=ADMIN_URL.rsplit("/", 1)[0] + "/" + name,
+        DATABASE_URL=postgres_demo.clone(name, var),
     )
     server = None
     try:
-        for command in (["migrate", "--noinput"], ["load-demo"]):
-            subprocess.run(
-                [str(BIN / "dateline"), *command], env=env, check=True, capture_output=True
-            )
         server = subprocess.Popen(
             [str(BIN / "uvicorn"), "dateline.config.asgi:application", "--port", str(port)],
             env=env,

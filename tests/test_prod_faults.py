@@ -31,8 +31,10 @@ OPENING = ":" + " " * 2048 + "\n\n" + "event: stream-open\ndata:\n\n"
 
 
 @pytest.fixture(scope="module")
-def prod(tmp_path_factory):
-    with running_tier(tmp_path_factory.mktemp("prod-faults"), "dateline_faults_test") as tier:
+def prod(tmp_path_factory, postgres_demo):
+    with running_tier(
+        tmp_path_factory.mktemp("prod-faults"), "dateline_faults_test", postgres_demo
+    ) as tier:
         yield tier
 
 

@@ -29,8 +29,10 @@ from tests.prodtier import (
 
 
 @pytest.fixture(scope="module")
-def prod(tmp_path_factory):
-    with running_tier(tmp_path_factory.mktemp("prod-tier"), "dateline_prod_test") as tier:
+def prod(tmp_path_factory, postgres_demo):
+    with running_tier(
+        tmp_path_factory.mktemp("prod-tier"), "dateline_prod_test", postgres_demo
+    ) as tier:
         yield tier
 
 

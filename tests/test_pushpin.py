@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import copy_demo_files, free_port
 from tests.sse import SSEClient
 
 BIN = Path(sys.executable).parent
@@ -104,12 +104,11 @@ class Tier:
             check=True,
             capture_output=True,
             text=True,
-            timeout=900,  # load-demo makes every photo's copies: minutes on a busy machine
+            timeout=900,
         ).stdout
 
     def start(self):
-        self.dateline("migrate", "--noinput")
-        self.dateline("load-demo")
+        """Start Pushpin, zurl and the app servers on the site in ``var`` (the demo's copy)."""
         directory = self.var / "pushpin"
         self.dateline(
             "pushpin-config",
@@ -176,9 +175,10 @@ class Tier:
 
 
 @pytest.fixture(scope="module")
-def tier(tmp_path_factory):
+def tier(tmp_path_factory, demo_var):
     require("pushpin", "zurl", "condure")
     tier = Tier(tmp_path_factory.mktemp("pushpin-tier"))
+    copy_demo_files(demo_var, tier.var)
     try:
         tier.start()
         yield tier

@@ -1,5 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from dateline.articles.models import ArticlePage
 from dateline.chats.models import ChatRoom
@@ -8,8 +7,9 @@ from dateline.editions.translations import translations_of
 from dateline.live.models import LiveCoveragePage
 
 
-def test_the_demo_has_three_editions_each_with_its_own_stories_coverage_and_room(db, client):
-    call_command("load-demo", verbosity=0)
+def test_the_demo_has_three_editions_each_with_its_own_stories_coverage_and_room(
+    loaded_demo, db, client
+):
     for demo in EDITIONS:
         stories = ArticlePage.objects.visible().filter(edition__slug=demo.code)
         assert stories.count() >= 12, demo.code
@@ -36,8 +36,7 @@ def test_the_demo_has_three_editions_each_with_its_own_stories_coverage_and_room
     assert set(translations_of(coverage)) == {"en", "ru", "ar"}
 
 
-def test_the_newsroom_may_work_in_every_edition(db, client):
-    call_command("load-demo", verbosity=0)
+def test_the_newsroom_may_work_in_every_edition(loaded_demo, db, client):
     client.force_login(get_user_model().objects.get(username="editor"))
     for demo in EDITIONS:
         story = ArticlePage.objects.filter(edition__slug=demo.code).first()

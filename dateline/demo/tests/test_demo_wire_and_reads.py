@@ -9,8 +9,7 @@ from dateline.sections.models import Section
 from dateline.wire.models import WireItem, WireSource
 
 
-def test_load_demo_fills_the_wire_desk_and_most_read(db, client, admin_user):
-    call_command("load-demo", verbosity=0)
+def test_load_demo_fills_the_wire_desk_and_most_read(loaded_demo, db, client, admin_user):
     sources = {source.name: source for source in WireSource.objects.all()}
     assert {"Meridian Press", "Harbour Wire"} <= set(sources)
     items = WireItem.objects.select_related("source")
@@ -39,8 +38,7 @@ def test_load_demo_fills_the_wire_desk_and_most_read(db, client, admin_user):
         assert section_stories(section).filter(pk__in=read).count() <= 3, section.slug
 
 
-def test_running_it_again_delivers_nothing_twice(db):
-    call_command("load-demo", verbosity=0)
+def test_running_it_again_delivers_nothing_twice(loaded_demo, db):
     count = WireItem.objects.count()
     call_command("load-demo", verbosity=0)
     assert WireItem.objects.count() == count

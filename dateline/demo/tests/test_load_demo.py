@@ -7,8 +7,7 @@ from dateline.demo.content import SECTIONS
 from dateline.mediabank.models import Photo
 
 
-def test_the_demo_has_stories_of_every_kind_in_every_section(db, capsys, client):
-    call_command("load-demo")
+def test_the_demo_has_stories_of_every_kind_in_every_section(loaded_demo, db, client):
     stories = ArticlePage.objects.visible()
     assert stories.count() >= 30
     assert set(Counter(stories.values_list("kind", flat=True))) == {
@@ -25,11 +24,10 @@ def test_the_demo_has_stories_of_every_kind_in_every_section(db, capsys, client)
     with_read_more = [s for s in stories if any(b.block_type == "read_more" for b in s.body)]
     assert len(with_cards) >= 3 and len(with_read_more) >= 3
     assert "Sample content" in client.get("/en/").content.decode()
-    assert "Demo ready" in capsys.readouterr().out
+    assert "Demo ready" in loaded_demo
 
 
-def test_running_it_again_keeps_the_data(db, capsys):
-    call_command("load-demo", verbosity=0)
+def test_running_it_again_keeps_the_data(loaded_demo, db, capsys):
     count = ArticlePage.objects.count()
     call_command("load-demo")
     assert ArticlePage.objects.count() == count
