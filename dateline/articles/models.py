@@ -486,6 +486,15 @@ class ArticlePage(Page):
                 raise Http404("No such story")
         return super().route(request, path_components)
 
+    def get_view_restrictions(self):
+        # A story found readable (for_story_page) passed the visibility rule, which already
+        # checked the restrictions on it and every page above it: none can apply. Wagtail's
+        # check would read its ancestors and their restrictions again (two queries). An alias
+        # takes its source's restrictions, which the rule does not see: Wagtail checks those.
+        if getattr(self, "readable", False) and self.alias_of_id is None:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
     def serve(self, request, *args, **kwargs):
         if self.withdrawn_at and not getattr(request, "is_preview", False):
             response = TemplateResponse(
