@@ -75,13 +75,19 @@ class ArticleQuerySet(PageQuerySet):
             "lead_photo__photographer",
         ).prefetch_related("lead_photo__renditions")
 
+    def with_readable(self):
+        """Annotate each story with whether readers may see it now (``readable``: visible)."""
+        return self.annotate(
+            readable=Exists(ArticlePage.objects.visible().filter(pk=OuterRef("pk")))
+        )
+
     def for_story_page(self):
         """Load with each story what its own page shows of it beside the body (edition,
         locale, primary section, lead photo with its photographer, bylines, tags, corrections,
         further sections), and whether readers may see it (``readable``), in a fixed number of
         queries. The photos' renditions are loaded by the page (ArticlePage.get_context)."""
         return (
-            self.annotate(readable=Exists(ArticlePage.objects.visible().filter(pk=OuterRef("pk"))))
+            self.with_readable()
             .select_related(
                 "locale",
                 "edition",
