@@ -1,5 +1,6 @@
 """The blocks a story's body is made of."""
 
+import copy
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,38 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 PARAGRAPH_FEATURES = ["bold", "italic", "link"]
+
+
+def in_body_order(objects: dict, values: list) -> list:
+    """Return ``objects`` (by id) in the order of the ids ``values``, None where one is
+    missing, a copy for an id met again (the contract of Wagtail's ChooserBlock.bulk_to_python).
+    """
+    result, seen = [], set()
+    for pk in values:
+        obj = objects.get(pk)
+        result.append(copy.copy(obj) if obj is not None and pk in seen else obj)
+        seen.add(pk)
+    return result
+
+
+class PhotoChooserBlock(ImageChooserBlock):
+    """A photo in the body: loaded with its photographer (the credit line), all the body's
+    photos in one query."""
+
+    def bulk_to_python(self, values):
+        return in_body_order(
+            self.model_class.objects.select_related("photographer").in_bulk(values), values
+        )
+
+
+class StoryChooserBlock(blocks.PageChooserBlock):
+    """A story a card or a link points at: loaded with what its card shows and whether readers
+    may see it (``readable``), all the body's choices of a block type in one query, so that
+    the story page does not load them again for its cards (queries.story_cards_for)."""
+
+    def bulk_to_python(self, values):
+        stories = self.model_class.objects.with_readable().for_cards().prefetch_related(None)
+        return in_body_order(stories.in_bulk(values), values)
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -20,7 +53,7 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class ImageBlock(blocks.StructBlock):
-    photo = ImageChooserBlock(label=_("photo"))
+    photo = PhotoChooserBlock(label=_("photo"))
     caption = blocks.CharBlock(
         label=_("caption"),
         required=False,
@@ -37,7 +70,7 @@ class ImageBlock(blocks.StructBlock):
 class RelatedStoryBlock(blocks.StructBlock):
     """A card for another story: its photo, section and headline, where the editor puts it."""
 
-    story = blocks.PageChooserBlock(page_type="articles.ArticlePage", label=_("story"))
+    story = StoryChooserBlock(page_type="articles.ArticlePage", label=_("story"))
 
     class Meta:
         icon = "doc-full"
@@ -46,7 +79,7 @@ class RelatedStoryBlock(blocks.StructBlock):
 
 
 class ReadMoreBlock(blocks.StructBlock):
-    story = blocks.PageChooserBlock(page_type="articles.ArticlePage", label=_("story"))
+    story = StoryChooserBlock(page_type="articles.ArticlePage", label=_("story"))
     label = blocks.CharBlock(
         label=_("label"),
         required=False,

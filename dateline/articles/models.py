@@ -75,13 +75,19 @@ class ArticleQuerySet(PageQuerySet):
             "lead_photo__photographer",
         ).prefetch_related("lead_photo__renditions")
 
+    def with_readable(self):
+        """Annotate each story with whether readers may see it now (``readable``: visible)."""
+        return self.annotate(
+            readable=Exists(ArticlePage.objects.visible().filter(pk=OuterRef("pk")))
+        )
+
     def for_story_page(self):
         """Load with each story what its own page shows of it beside the body (edition,
         locale, primary section, lead photo with its photographer, bylines, tags, corrections,
         further sections), and whether readers may see it (``readable``), in a fixed number of
         queries. The photos' renditions are loaded by the page (ArticlePage.get_context)."""
         return (
-            self.annotate(readable=Exists(ArticlePage.objects.visible().filter(pk=OuterRef("pk"))))
+            self.with_readable()
             .select_related(
                 "locale",
                 "edition",
@@ -485,6 +491,15 @@ class ArticlePage(Page):
             if not readable:
                 raise Http404("No such story")
         return super().route(request, path_components)
+
+    def get_view_restrictions(self):
+        # A story found readable (for_story_page) passed the visibility rule, which already
+        # checked the restrictions on it and every page above it: none can apply. Wagtail's
+        # check would read its ancestors and their restrictions again (two queries). An alias
+        # takes its source's restrictions, which the rule does not see: Wagtail checks those.
+        if getattr(self, "readable", False) and self.alias_of_id is None:
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         if self.withdrawn_at and not getattr(request, "is_preview", False):

@@ -70,23 +70,19 @@ def photos_in_visible_stories(section=None):
 
 def story_cards_for(article: ArticlePage) -> dict[int, ArticlePage]:
     """Return the visible stories that ``article``'s related cards and read-more links point
-    at, keyed by id, loaded for cards in one go but for their photos' renditions (the story
-    page loads the few it shows with its own photos'). Stories not (yet) visible are left
-    out, so their cards do not show."""
-    ids = {
-        block.value["story"].pk
+    at, keyed by id, loaded for cards but for their photos' renditions (the story page loads
+    the few it shows with its own photos'). Stories not (yet) visible are left out, so their
+    cards do not show."""
+    chosen = {
+        block.value["story"].pk: block.value["story"]
         for block in article.body
         if block.block_type in ("related", "read_more") and block.value["story"]
     }
-    if not ids:
-        return {}
-    cards = (
-        ArticlePage.objects.visible()
-        .filter(pk__in=ids)
-        .for_cards()
-        .prefetch_related(None)  # the photos' renditions: the caller loads those it shows
-    )
-    return {story.pk: story for story in cards}
+    if any(not hasattr(story, "readable") for story in chosen.values()):
+        # Chosen in a form (the preview of unsaved changes), not loaded by StoryChooserBlock.
+        cards = ArticlePage.objects.with_readable().for_cards().prefetch_related(None)
+        chosen = cards.in_bulk(list(chosen))
+    return {pk: story for pk, story in chosen.items() if story.readable}
 
 
 def period_bounds(archive: ArchivePage, tz) -> tuple[dt.datetime, dt.datetime]:

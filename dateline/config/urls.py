@@ -9,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 
 from dateline.api.api import api
 from dateline.api.api import not_found as api_not_found
-from dateline.editions.views import choose_edition
+from dateline.editions.views import choose_edition, serve_page
 from dateline.fronts import views as fronts
 from dateline.live import views as live
 from dateline.search.views import search
@@ -103,4 +103,6 @@ if settings.SERVE_MEDIA:
 
     urlpatterns.append(re_path(r"^media/images/(?P<path>.*)$", serve_public_media))
 
+# Wagtail's pages of an edition are routed from the edition the request already has.
+urlpatterns.append(re_path(r"^(?P<path>[a-z]{2}/(?:[\w\-]+/)*)$", serve_page))
 urlpatterns.append(path("", include(wagtail_urls)))

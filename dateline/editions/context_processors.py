@@ -11,7 +11,7 @@ def edition(request):
         # edition's masthead.
         from dateline.editions.lookup import get_edition
 
-        current = get_edition(settings.LANGUAGE_CODE)
+        current = get_edition(settings.LANGUAGE_CODE, request)
 
     def nav_sections():
         if current is None:

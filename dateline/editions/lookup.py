@@ -9,20 +9,30 @@ def edition_codes() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
 
 
-def get_edition(code: str) -> Edition | None:
-    """Return the live edition whose language code is ``code``, or None."""
+def get_edition(code: str, request=None) -> Edition | None:
+    """Return the live edition whose language code is ``code``, or None (from the live
+    editions of ``request``, when given: see live_editions)."""
     if code not in edition_codes():
         return None
     # The locale is checked here, not in SQL: with it in the query SQLite reads every page of
-    # the locale (the whole archive) instead of the few pages with this slug.
-    for edition in Edition.objects.live().select_related("locale").filter(slug=code, depth=2):
-        if edition.locale.language_code == code:
+    # the locale (the whole archive) instead of the few editions.
+    for edition in live_editions(request):
+        if edition.slug == code and edition.language_code == code:
             return edition
     return None
 
 
-def live_editions() -> list[Edition]:
-    return list(Edition.objects.live().filter(depth=2).select_related("locale").order_by("path"))
+def live_editions(request=None) -> list[Edition]:
+    """Return the live editions in tree order, with their locales. With ``request``, read them
+    once for the request: its edition, its language switcher and its hreflang links all ask."""
+    if request is not None and hasattr(request, "live_editions"):
+        return request.live_editions
+    editions = list(
+        Edition.objects.live().filter(depth=2).select_related("locale").order_by("path")
+    )
+    if request is not None:
+        request.live_editions = editions
+    return editions
 
 
 def edition_id_for_path(path: str) -> int | None:

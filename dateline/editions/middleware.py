@@ -14,7 +14,7 @@ class EditionMiddleware:
 
     def __call__(self, request):
         code = request.path_info.lstrip("/").split("/", 1)[0]
-        edition = get_edition(code) if code in edition_codes() else None
+        edition = get_edition(code, request) if code in edition_codes() else None
         request.edition = edition
         if edition is None:
             return self.get_response(request)

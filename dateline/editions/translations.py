@@ -28,15 +28,16 @@ def _readable(queryset):
     return queryset.visible() if hasattr(queryset, "visible") else queryset.live()
 
 
-def translation_groups(pages) -> dict[int, dict[str, str]]:
+def translation_groups(pages, request=None) -> dict[int, dict[str, str]]:
     """Return, for each of ``pages`` that has translations readers may see in other live
     editions, ``{language code: URL}`` of its whole group, itself included. Pages without
-    visible translations are left out. One query per page model, whatever the number of pages.
+    visible translations are left out. One query per page model, whatever the number of pages
+    (and one for the live editions, unless ``request`` has read them: live_editions).
     """
     pages = [p for p in pages if getattr(p, "translation_key", None)]
     if not pages:
         return {}
-    codes = {edition.locale_id: edition.language_code for edition in live_editions()}
+    codes = {edition.locale_id: edition.language_code for edition in live_editions(request)}
     if len(codes) < 2:
         return {}
     by_model: dict[type, set] = {}
@@ -61,14 +62,14 @@ def translation_groups(pages) -> dict[int, dict[str, str]]:
     return result
 
 
-def translations_of(page) -> dict[str, str]:
+def translations_of(page, request=None) -> dict[str, str]:
     """Return ``{language code: URL}`` of ``page`` and its visible translations, or {} when it
-    has none."""
+    has none (served to ``request``, when given: see live_editions)."""
     if page is None or not isinstance(page, Page) or not page.pk:
         return {}
     # A page's template asks several times (switcher, "Also in", hreflang): look up once.
     if not hasattr(page, "_edition_translations"):
-        page._edition_translations = translation_groups([page]).get(page.pk, {})
+        page._edition_translations = translation_groups([page], request).get(page.pk, {})
     return page._edition_translations
 
 
@@ -83,12 +84,13 @@ class EditionLink:
     is_translation: bool  # the same story in that edition, not its home front
 
 
-def switcher_links(current_edition, page=None) -> list[EditionLink]:
+def switcher_links(current_edition, page=None, request=None) -> list[EditionLink]:
     """Return an entry per live edition: the same story when it has a translation there, else
-    that edition's home front. The current edition's entry points at the page itself."""
-    translations = translations_of(page)
+    that edition's home front. The current edition's entry points at the page itself.
+    (``request``, when given, is the request served: see live_editions.)"""
+    translations = translations_of(page, request)
     links = []
-    for edition in live_editions():
+    for edition in live_editions(request):
         code = edition.language_code
         is_current = current_edition is not None and edition.pk == current_edition.pk
         url = translations.get(code) or f"/{edition.slug}/"

@@ -76,13 +76,13 @@ def home_front(edition) -> Front:
         .select_related("primary_section", "lead_photo", "lead_photo__photographer")
         .order_by("-published_at")
     )
-    top = stories.filter(is_top_story=True).first() or stories.first()
-    rest = stories.exclude(pk=top.pk) if top else stories
-    # One query for the newest stories after the lead, split here: the news and opinion give
-    # the secondaries and the latest, and a small edition's latest is topped up with the newest
-    # of the other kinds (they still show in their own rails below), so that the rail is not
-    # left half empty beside the lead.
-    pool = list(rest[:LATEST_POOL])
+    # One query for the newest stories (the lead among them when no story is a top story),
+    # split here: the news and opinion after the lead give the secondaries and the latest, and
+    # a small edition's latest is topped up with the newest of the other kinds (they still show
+    # in their own rails below), so that the rail is not left half empty beside the lead.
+    newest = list(stories[: LATEST_POOL + 1])
+    top = stories.filter(is_top_story=True).first() or (newest[0] if newest else None)
+    pool = [s for s in newest if s != top][:LATEST_POOL]
     news = [s for s in pool if s.kind in (ArticlePage.Kind.NEWS, ArticlePage.Kind.OPINION)]
     secondaries, latest = news[:SECONDARY_COUNT], news[SECONDARY_COUNT:][:LATEST_COUNT]
     shown = {s.pk for s in secondaries + latest} | ({top.pk} if top else set())

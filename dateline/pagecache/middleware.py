@@ -25,7 +25,8 @@ PUBLIC_VIEWS = (
     "dateline.fronts.views.archive",
     "dateline.fronts.views.corrections",
     "dateline.syndication.",  # feeds, sitemaps, robots.txt
-    "wagtail.views.serve",  # stories, live coverage, date archives, edition pages
+    "dateline.editions.views.serve_page",  # stories, live coverage, date archives
+    "wagtail.views.serve",  # the same outside an edition's address, and edition pages
 )
 CACHEABLE_STATUSES = frozenset({200, 301, 404, 410})
 _NOT_SHARED = ("private", "no-store", "no-cache")

@@ -18,7 +18,7 @@ def _page(context):
 @register.simple_tag(takes_context=True)
 def edition_links(context):
     """Return the language switcher's entries for the page being rendered."""
-    return switcher_links(context.get("edition"), _page(context))
+    return switcher_links(context.get("edition"), _page(context), context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
@@ -31,7 +31,7 @@ def page_translations(context):
     current = page.locale.language_code if page is not None else None
     return [
         (code, language_name(code), url)
-        for code, url in translations_of(page).items()
+        for code, url in translations_of(page, context.get("request")).items()
         if code != current
     ]
 
@@ -45,14 +45,14 @@ def hreflang_alternates(context):
     request = context.get("request")
     edition = context.get("edition")
     site = settings.SITE_URL
-    translations = translations_of(_page(context))
+    translations = translations_of(_page(context), request)
     if translations:
         return [(code, site + url) for code, url in translations.items()]
     if request is None or edition is None or request.path != f"/{edition.slug}/":
         return []
     links = [
         (link.language_code, site + link.url)
-        for link in switcher_links(edition)
+        for link in switcher_links(edition, request=request)
         if not link.is_translation
     ]
     if len(links) < 2:
