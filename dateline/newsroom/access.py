@@ -3,6 +3,7 @@ them."""
 
 import posixpath
 
+from django.db import connection
 from django.db.models import Lookup, Q, Value
 from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
@@ -45,7 +46,7 @@ def explorable_pages(user, pages):
     ancestor of those pages.
 
     Wagtail keeps them with ``pk IN (subquery of every explorable page)``, which SQLite answers
-    by listing every page of the editor's edition, on every view. Here the same pages are a
+    by listing every page of the editor's edition, on every view. On SQLite the same pages are a
     condition on each page's own row: a prefix of its tree path (compared as a substring, which
     no index serves, so that the view's own conditions lead: a parent's children, a search's
     matches) or one of the few paths above."""
@@ -53,7 +54,13 @@ def explorable_pages(user, pages):
         return pages.none()
     if user.is_superuser:
         return pages
-    permissions = PagePermissionPolicy().get_cached_permissions_for_user(user)
+    policy = PagePermissionPolicy()
+    if connection.vendor != "sqlite":
+        # PostgreSQL joins Wagtail's subquery by primary key; given the condition below, its
+        # planner chose a plan three times slower for a common word's page search (1.4 s
+        # against 0.4 s at 59,000 stories).
+        return pages.filter(pk__in=policy.explorable_instances(user).values_list("pk", flat=True))
+    permissions = policy.get_cached_permissions_for_user(user)
     granted = [permission.page.path for permission in permissions]
     if not granted:
         return pages.none()
