@@ -202,9 +202,9 @@ def search() -> None:
         sql = result["sql"]["p50"]
         for key, label in (
             ("sql", "direct SQL, first 20 by rank"),
-            ("newest", "backend, newest first + count"),
-            ("backend", "backend, by relevance + count"),
             ("page", "search page (by relevance)"),
+            ("admin_superuser", "newsroom page search, superuser"),
+            ("admin_editor", "newsroom page search, editor"),
         ):
             row = result[key]
             p50, p95 = (

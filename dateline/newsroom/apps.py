@@ -8,6 +8,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from dateline.newsroom.explorer import bound_user_filters
+        from dateline.newsroom.explorer import bound_user_filters, scope_page_listings
 
         bound_user_filters()
+        scope_page_listings()

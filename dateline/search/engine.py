@@ -30,7 +30,11 @@ MAX_RANKED = 1000
 # A query ranks its newest matches in the index, this many at most: a common word in a large
 # archive matches most of it, and ranking a million matches takes seconds whoever asks. Index
 # entries are numbered as stories are first indexed, so the highest numbers are the newest.
-MAX_CANDIDATES = 20_000
+# Each candidate costs a read of its stored text (bm25 on SQLite; the body's vector, checked
+# and ranked, on PostgreSQL), so the bound sets the time of a common word: 20,000 took about
+# 200 ms at 1,000,000 stories, 4,000 a fifth of that (docs/performance.md, "Search"). At 300
+# stories a day that is the last two weeks of a word every story holds, and all of a rarer one.
+MAX_CANDIDATES = 4_000
 # Words of a query that count; the rest of a long query is ignored.
 MAX_WORDS = 12
 WORD = re.compile(r"\w+")

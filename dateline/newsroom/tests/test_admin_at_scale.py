@@ -158,18 +158,7 @@ sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQ
 @sqlite_only
 @pytest.mark.parametrize("who", ["superuser", EDITORS])
 @pytest.mark.parametrize("pages", ["dashboard", "edition", "explorer", "editor", "chooser"])
-def test_no_query_of_the_main_admin_pages_reads_every_story(
-    client, users, archive, who, pages, request
-):
-    if who == EDITORS and pages in ("edition", "explorer"):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="Wagtail's explorer keeps the pages a non-superuser may explore with "
-                "`pk IN (subquery)`, which SQLite evaluates by listing every page of the "
-                "edition (PostgreSQL joins it by primary key)",
-            )
-        )
+def test_no_query_of_the_main_admin_pages_reads_every_story(client, users, archive, who, pages):
     client.force_login(users[who])
     urls = admin_urls(archive(10))[pages]
     scans = {url: scans_in(get(client, url)) for url in urls}
