@@ -7,13 +7,12 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import demo_env, free_port, start_app_server, wait_for_app_server
 from tests.sse import SSEClient
 
 BIN = Path(sys.executable).parent
@@ -37,30 +36,12 @@ def site_on_postgres(tmp_path_factory, postgres_demo):
     name = f"dateline_streams_{uuid.uuid4().hex[:8]}"
     var = tmp_path_factory.mktemp("streams-pg")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
-    env.update(
-        DATELINE_DEMO="1",
-        DATELINE_VAR_DIR=str(var),
-        DATABASE_URL=postgres_demo.clone(name, var),
-    )
+    env = demo_env(var, DATABASE_URL=postgres_demo.clone(name, var))
     server = None
     try:
-        server = subprocess.Popen(
-            [str(BIN / "uvicorn"), "dateline.config.asgi:application", "--port", str(port)],
-            env=env,
-            cwd=var,
-            stdout=(var / "server.log").open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        server = start_app_server(port, env, var, (var / "server.log").open("w"))
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(url + "/en/", timeout=5).read()  # noqa: S310
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, "no server"
-                time.sleep(0.3)
+        wait_for_app_server(url, server, 60)
         yield (
             url,
             env,
